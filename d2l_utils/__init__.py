@@ -1,0 +1,25 @@
+"""d2l_utils: the shared helpers of gluon-cnn-course.
+
+Importing it first sets up the process for MXNet (numpy check, OpenMP threads), so
+every chapter starts with ``import d2l_utils as d2l``.
+"""
+from .runtime import EnvironmentProblem, check_numpy, configure_threads
+
+check_numpy()
+NUM_THREADS = configure_threads()
+
+from .modes import get_mode, is_quick, chapter_banner, ModeError  # noqa: E402
+from .devices import try_gpu, try_all_gpus, device_report, split_batch  # noqa: E402
+from .seeding import set_seed  # noqa: E402
+from .data import (DatasetNotFound, DatasetCorrupted, load_mnist, load_fashion_mnist,  # noqa: E402
+                   load_cifar10, load_image_folder, load_indian_pines, load_ehu_scene,
+                   read_idx_dataset, data_dir)
+from .accounting import (count_parameters, layer_table, print_layer_table, conv_macs,  # noqa: E402
+                         dense_macs, total_macs)
+from .metrics import (evaluate_accuracy, predict_labels, confusion_matrix,  # noqa: E402
+                      plot_confusion_matrix)
+from .plots import LivePlot, show_images, save_or_show  # noqa: E402
+from .training import train, TrainingDiverged, CheckpointMismatch, load_checkpoint  # noqa: E402
+from .speed import measure_training_throughput, compare_hybridize  # noqa: E402
+
+__version__ = "0.1.0"

@@ -1,0 +1,124 @@
+"""Hyperspectral scenes from the UPV/EHU collection (Indian Pines, Salinas, Pavia University).
+
+Sources, in order: the EHU ``.mat`` files in ``data_dir()/<scene>/``; a download from
+EHU when online (checked against the sha256 recorded here where one is known); for
+Indian Pines, the copy of the corrected cube that ships inside the ``tensorly`` package."""
+from pathlib import Path
+
+import numpy as np
+
+from .paths import (DatasetCorrupted, DatasetNotFound, downloads_allowed, find_dataset_dir,
+                    missing_message, sha256_of_file)
+
+EHU = "http://www.ehu.eus/ccwintco/uploads/"
+# name: folder, (cube file, key, url), (ground-truth file, key, url, sha256), shape, classes
+SCENES = {
+    "indian_pines": dict(
+        folder="indian_pines",
+        cube=("Indian_pines_corrected.mat", "indian_pines_corrected", EHU + "6/67/Indian_pines_corrected.mat", None),
+        gt=("Indian_pines_gt.mat", "indian_pines_gt", EHU + "c/c4/Indian_pines_gt.mat",
+            "65c4687a8ab04f6da4789799bc3bc4f6e88bccac3ed6a2e6ae367e5e6b9e429c"),
+        shape=(145, 145, 200),
+        classes=["Alfalfa", "Corn-notill", "Corn-mintill", "Corn", "Grass-pasture",
+                 "Grass-trees", "Grass-pasture-mowed", "Hay-windrowed", "Oats",
+                 "Soybean-notill", "Soybean-mintill", "Soybean-clean", "Wheat", "Woods",
+                 "Buildings-Grass-Trees-Drives", "Stone-Steel-Towers"]),
+    "salinas": dict(
+        folder="salinas",
+        cube=("Salinas_corrected.mat", "salinas_corrected", EHU + "a/a3/Salinas_corrected.mat", None),
+        gt=("Salinas_gt.mat", "salinas_gt", EHU + "f/fa/Salinas_gt.mat", None),
+        shape=(512, 217, 204),
+        classes=["Brocoli_green_weeds_1", "Brocoli_green_weeds_2", "Fallow", "Fallow_rough_plow",
+                 "Fallow_smooth", "Stubble", "Celery", "Grapes_untrained", "Soil_vinyard_develop",
+                 "Corn_senesced_green_weeds", "Lettuce_romaine_4wk", "Lettuce_romaine_5wk",
+                 "Lettuce_romaine_6wk", "Lettuce_romaine_7wk", "Vinyard_untrained",
+                 "Vinyard_vertical_trellis"]),
+    "salinas_a": dict(
+        folder="salinas_a",
+        cube=("SalinasA_corrected.mat", "salinasA_corrected", EHU + "1/1a/SalinasA_corrected.mat", None),
+        gt=("SalinasA_gt.mat", "salinasA_gt", EHU + "a/aa/SalinasA_gt.mat",
+            "17814c1d3296c0e29b27f320f2c4174d2a68adb87e376abe78f02923e2c2e454"),
+        shape=(83, 86, 204),
+        classes=None),  # labels 1, 10-14 of the Salinas list
+    "pavia_university": dict(
+        folder="pavia_university",
+        cube=("PaviaU.mat", "paviaU", EHU + "e/ee/PaviaU.mat", None),
+        gt=("PaviaU_gt.mat", "paviaU_gt", EHU + "5/50/PaviaU_gt.mat", None),
+        shape=(610, 340, 103),
+        classes=["Asphalt", "Meadows", "Gravel", "Trees", "Painted metal sheets", "Bare Soil",
+                 "Bitumen", "Self-Blocking Bricks", "Shadows"]),
+}
+SCENES["salinas_a"]["classes"] = SCENES["salinas"]["classes"]
+
+
+def _fetch(url, folder, sha256):
+    from mxnet.gluon.utils import download  # writes to a temporary name, then renames
+    folder.mkdir(parents=True, exist_ok=True)
+    path = Path(download(url, path=str(folder), overwrite=False, retries=1))
+    if sha256 and sha256_of_file(path) != sha256:
+        path.unlink()
+        raise DatasetCorrupted(f"the download of {url} does not have the recorded sha256 {sha256}")
+    return path
+
+
+def _read_mat(path, key, sha256=None):
+    from scipy.io import loadmat
+    if sha256 and sha256_of_file(path) != sha256:
+        raise DatasetCorrupted(f"{path}: sha256 is not the EHU file's ({sha256}); delete it and fetch it again.")
+    try:
+        mat = loadmat(path)
+    except Exception as err:
+        raise DatasetCorrupted(f"{path} cannot be read as a MATLAB file ({err}).") from err
+    if key not in mat:
+        raise DatasetCorrupted(f"{path} has no variable {key!r} (it has {[k for k in mat if not k.startswith('__')]}).")
+    return mat[key]
+
+
+def _from_files(spec):
+    folder = find_dataset_dir(spec["folder"])
+    paths = {}
+    for part in ("cube", "gt"):
+        fname, _, url, sha = spec[part]
+        path = folder / fname
+        if not path.exists() and downloads_allowed():
+            try:
+                _fetch(url, folder, sha)
+            except Exception:
+                pass
+        paths[part] = path
+    if not all(p.exists() for p in paths.values()):
+        return None, folder
+    cube = _read_mat(paths["cube"], spec["cube"][1], spec["cube"][3])
+    gt = _read_mat(paths["gt"], spec["gt"][1], spec["gt"][3])
+    return (cube, gt, f"EHU files in {folder}"), folder
+
+
+def _from_tensorly():
+    """tensorly ships the corrected cube and the EHU ground truth as .npy files."""
+    import tensorly.datasets
+    folder = Path(tensorly.datasets.__file__).parent / "data"
+    cube = np.load(folder / "Indian_pines_corrected.npy")
+    gt = np.load(folder / "Indian_pines_gt.npy")
+    return cube, gt, "the copy bundled in the tensorly package"
+
+
+def load_ehu_scene(name):
+    """(cube (H, W, bands), ground truth (H, W) uint8 with 0 = unlabelled, class names, source)."""
+    if name not in SCENES:
+        raise ValueError(f"unknown scene {name!r}; known: {', '.join(SCENES)}")
+    spec = SCENES[name]
+    found, folder = _from_files(spec)
+    if found is None and name == "indian_pines":
+        found = _from_tensorly()
+    if found is None:
+        raise DatasetNotFound(missing_message(name, [spec["cube"][0], spec["gt"][0]], folder))
+    cube, gt, source = found
+    if cube.shape != spec["shape"] or gt.shape != cube.shape[:2]:
+        raise DatasetCorrupted(f"{name}: cube {cube.shape} / ground truth {gt.shape}, "
+                               f"expected {spec['shape']} / {spec['shape'][:2]}")
+    return cube, gt.astype(np.uint8), spec["classes"], source
+
+
+def load_indian_pines():
+    """The Indian Pines scene: cube (145, 145, 200), ground truth (145, 145), 16 class names, source."""
+    return load_ehu_scene("indian_pines")

@@ -1,0 +1,54 @@
+"""Where data lives, the errors a loader raises, and safe file writing."""
+import hashlib
+import os
+from pathlib import Path
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
+
+
+class DatasetNotFound(FileNotFoundError):
+    """A dataset file is missing and could not be downloaded."""
+
+
+class DatasetCorrupted(ValueError):
+    """A dataset file exists but its checksum or contents are wrong."""
+
+
+def data_dir():
+    """``D2L_DATA_DIR`` if set, else MXNet's own dataset folder (``~/.mxnet/datasets``)."""
+    default = Path(os.environ.get("MXNET_HOME", Path.home() / ".mxnet")) / "datasets"
+    return Path(os.environ.get("D2L_DATA_DIR", default)).expanduser()
+
+
+def find_dataset_dir(*names):
+    """The first of ``data_dir()/name`` that exists, else the first name's path."""
+    root = data_dir()
+    for name in names:
+        if (root / name).is_dir():
+            return root / name
+    return root / names[0]
+
+
+def downloads_allowed():
+    return os.environ.get("D2L_ALLOW_DOWNLOAD", "1") != "0"
+
+
+def md5_of_bytes(data):
+    return hashlib.md5(data).hexdigest()
+
+
+def sha256_of_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def missing_message(name, files, folder, url_hint=""):
+    listed = ", ".join(files)
+    return (f"{name} is not available: {listed} not found in {folder}"
+            + (" and it could not be downloaded (offline?)" if downloads_allowed() else "")
+            + f". Put the official files there (or set D2L_DATA_DIR to the folder that holds "
+            f"'{folder.name}/'){url_hint}, or run in quick mode (D2L_MODE=quick) which uses the "
+            "small samples shipped with the course.")
