@@ -12,8 +12,10 @@ CONV_TYPES = (gluon.nn.Conv1D, gluon.nn.Conv2D, gluon.nn.Conv3D)
 def conv_macs(in_channels, out_channels, kernel, out_size, groups=1):
     """MACs of one convolution for one example: each output element (out_channels x
     prod(out_size)) sums over (in_channels / groups) x prod(kernel) products."""
-    kernel = np.atleast_1d(kernel)
     out_size = np.atleast_1d(out_size)
+    kernel = np.atleast_1d(kernel)
+    if kernel.size == 1:  # a single number means a square (or cubic) kernel
+        kernel = np.repeat(kernel, out_size.size)
     if in_channels % groups or out_channels % groups:
         raise ValueError(f"channels {in_channels}->{out_channels} are not divisible by groups={groups}")
     return int(out_channels * np.prod(out_size) * (in_channels // groups) * np.prod(kernel))
@@ -73,6 +75,11 @@ def layer_table(net, input_shape, ctx=None, depth=None):
         for b in _layers(net):
             hooks.append(b.register_forward_hook(
                     lambda blk, inp, out: records.append((blk, inp[0], out))))
+        block_shapes = {}  # a grouped block's own output (a concat is not its last layer's)
+        for n, b in _named_blocks(net):
+            if depth is not None and n and len(n.split(".")) == depth:
+                hooks.append(b.register_forward_hook(lambda blk, inp, out, n=n: block_shapes.__setitem__(
+                    n, tuple((out[0] if isinstance(out, (list, tuple)) else out).shape[1:]))))
         net(x)
     finally:
         for h in hooks:
@@ -88,6 +95,8 @@ def layer_table(net, input_shape, ctx=None, depth=None):
                          macs=_leaf_macs(blk, inp, out)))
     if depth is not None:
         rows = _group_rows(rows, depth)
+        for r in rows:
+            r["output_shape"] = block_shapes.get(r["name"], r["output_shape"])
     return rows
 
 

@@ -106,6 +106,7 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
         params.setdefault("learning_rate", lr)
         trainer = gluon.Trainer(net.collect_params(), optimizer, params)
 
+    _check_input(net, train_iter, ctxs)
     history = {k: [] for k in ("epoch", "train_loss", "train_acc", "test_acc",
                                 "examples_per_sec", "epoch_time")}
     start_epoch = 0
@@ -143,6 +144,18 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
     if live:
         live.save()
     return history
+
+
+def _check_input(net, data_iter, ctxs):
+    """Run the first batch forward once, turning a shape mismatch into a clear error."""
+    X, _ = next(iter(data_iter))
+    try:
+        net(X[:1].as_in_context(ctxs[0])).wait_to_read()
+    except mx.base.MXNetError as err:
+        detail = next((l for l in str(err).splitlines() if "hape" in l), str(err).splitlines()[0])
+        raise ValueError(f"{type(net).__name__} cannot take input batches of shape {X.shape}: "
+                         f"{detail.strip()}. Check the loader's image size and channels against "
+                         "the network's first layer.") from None
 
 
 def _materialize(net, data_iter, ctxs):

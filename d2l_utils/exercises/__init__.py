@@ -3,7 +3,8 @@
 Each chapter module (``ch01`` ...) defines ``check_<exercise>(answer)`` functions made
 with :func:`exercise` and a ``SOLUTIONS`` dict of reference answers that the tests run
 the checks on. A check prints a verdict and returns True (right), False (wrong) or
-None (not attempted: the student's code still raises NotImplementedError)."""
+None (not attempted: the answer is still None, or the student's function still raises
+NotImplementedError)."""
 import functools
 
 
@@ -13,6 +14,8 @@ def exercise(title):
         @functools.wraps(fn)
         def check(answer):
             try:
+                if answer is None:
+                    raise NotImplementedError
                 fn(answer)
             except NotImplementedError:
                 print(f"{title}: not attempted yet. Edit the cell above, run it, then run this one.")
