@@ -18,6 +18,15 @@ def in_notebook():
         return False
 
 
+def _png(fig):
+    """The figure as a PNG display object: works whatever matplotlib backend is active."""
+    import io
+    from IPython.display import Image
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    return Image(data=buf.getvalue())
+
+
 def figure_dir():
     """Where headless runs save figures: ``D2L_FIG_DIR`` or ``build/figures``."""
     return Path(os.environ.get("D2L_FIG_DIR", "build/figures"))
@@ -31,7 +40,7 @@ def save_or_show(fig, name):
         fig.savefig(figure_dir() / f"{name}.png", dpi=100, bbox_inches="tight")
     if in_notebook():
         from IPython.display import display
-        display(fig)
+        display(_png(fig))
     plt.close(fig)
 
 
@@ -76,9 +85,9 @@ class LivePlot:
         if in_notebook():
             from IPython.display import display
             if self.handle is None:
-                self.handle = display(self.fig, display_id=True)
+                self.handle = display(_png(self.fig), display_id=True)
             else:
-                self.handle.update(self.fig)
+                self.handle.update(_png(self.fig))
 
     def save(self):
         if not in_notebook() or "D2L_FIG_DIR" in os.environ:
