@@ -34,9 +34,18 @@ test: venv
 lab: venv
 	$(VENV)/bin/jupyter lab --notebook-dir=chapters
 
-bench: venv
-	$(VPY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(VPY) tools/bench.py
+# The benchmark gets a venv of its own: GluonCV 0.10.5 refuses to import beside torch 2.x,
+# so torch must never enter the course venv.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: requirements.txt pyproject.toml
+	@[ -x $(BENCH_VENV)/bin/python ] || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python tools/bench.py
 
 # Maintainers only: re-cut the shipped samples from full copies of the datasets.
 samples: venv

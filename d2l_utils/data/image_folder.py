@@ -59,7 +59,7 @@ def load_image_folder(root, batch_size, size=224, val_fraction=0.2, seed=0):
         root = SAMPLES_DIR / "monkeypox"
     X, y, classes = read_image_folder(root, size)
     train_idx, val_idx = stratified_split(y, val_fraction, seed)
-    train_iter = ArrayLoader(X[train_idx], y[train_idx], batch_size, shuffle=True,
+    train_iter = ArrayLoader(X[train_idx], y[train_idx], batch_size, shuffle=True, drop_last=True,
                              transform=_flip, seed=seed)
     val_iter = ArrayLoader(X[val_idx], y[val_idx], batch_size, transform=lambda X, rng: _normalize(X))
     return train_iter, val_iter, classes
