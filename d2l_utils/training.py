@@ -70,6 +70,11 @@ def load_checkpoint(meta_path, net, trainer=None, ctx=None):
         raise CheckpointMismatch(
             f"{meta_path} was written by a different architecture: {len(diff)} parameters "
             f"differ (first: {diff[:3]}). Use another checkpoint_dir or delete it.")
+    for p in net.collect_params().values():
+        # Fresh arrays first: with MKL-DNN (MXNet 1.9.1), loading into Conv3D weights that have
+        # already run a forward pass leaves them unusable ("Check failed: to.IsDefaultData()").
+        if p._data is not None:
+            p.reset_ctx(p.list_ctx())
     net.load_parameters(str(meta_path.with_suffix(".params")), ctx=ctx)
     if trainer is not None:
         trainer.load_states(str(meta_path.with_suffix(".states")))
@@ -96,7 +101,9 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
     max_batches: stop each epoch after this many batches (quick demonstrations)."""
     ctxs = _as_list(ctx)
     if seed is not None:
-        set_seed(seed)
+        set_seed(seed)  # weights, dropout masks...
+        if hasattr(train_iter, "reseed"):
+            train_iter.reseed(seed)  # ...and the order of the examples
     initialize_if_needed(net, ctxs, init)
     if hybridize:
         net.hybridize(static_alloc=True, static_shape=True)

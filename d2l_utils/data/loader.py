@@ -29,6 +29,10 @@ class ArrayLoader:
         self.rng = np.random.default_rng(seed)
         self.prefetch = prefetch
 
+    def reseed(self, seed):
+        """Fix the shuffling and augmentation order (``d2l.train(seed=...)`` calls it)."""
+        self.rng = np.random.default_rng(seed)
+
     @property
     def num_examples(self):
         return len(self) * self.batch_size if self.drop_last else len(self.X)

@@ -1,0 +1,94 @@
+"""Checks for the exercises of chapter 03 (ResNet)."""
+import numpy as np
+
+from . import exercise
+
+
+def _side(n, k, s, p):
+    return (n + 2 * p - k) // s + 1
+
+
+def _reference_stage_shapes(size):
+    n = _side(_side(size, 7, 2, 3), 3, 2, 1)  # stem conv 7x7/2, max-pool 3x3/2
+    shapes = [(64, n, n)]
+    for c in (128, 256, 512):
+        n = _side(n, 3, 2, 1)                 # first 3x3 conv of the stage, stride 2
+        shapes.append((c, n, n))
+    return shapes
+
+
+@exercise("Exercise 3.1 · Stage sizes")
+def check_stage_shapes(stage_shapes):
+    for size in (96, 224, 28, 33):
+        got = stage_shapes(size)
+        want = _reference_stage_shapes(size)
+        got = [tuple(int(v) for v in s) for s in got]
+        assert got == want, f"for a {size}x{size} input expected {want}, got {got}"
+
+
+@exercise("Exercise 3.2 · Fix the post's block")
+def check_fixed_block(block_class):
+    import mxnet as mx
+    from mxnet import autograd, gluon, nd
+    channels = 8
+    blk = block_class(channels)
+    blk.initialize(mx.init.Xavier())
+    x = nd.random.normal(shape=(4, channels, 6, 6))
+    with autograd.record():
+        y = blk(x)
+        total = y.sum()
+    assert y.shape == x.shape, f"the block must keep the shape {x.shape}, got {y.shape}"
+    total.backward()
+    params = blk.collect_params()
+    trainable = {n: p for n, p in params.items() if p.grad_req != "null"}
+    frozen = [n for n, p in params.items() if p.grad_req == "null"
+              and not n.endswith(("running_mean", "running_var"))]
+    assert not frozen, f"frozen (dead?) parameters: {frozen}"
+    n_bn = sum(isinstance(b, gluon.nn.BatchNorm) for b in _leaves(blk))
+    n_conv = sum(isinstance(b, gluon.nn.Conv2D) for b in _leaves(blk))
+    assert n_conv == 2 and n_bn == 2, f"expected 2 Conv2D and 2 BatchNorm layers, found {n_conv} and {n_bn}"
+    count = sum(int(np.prod(p.shape)) for p in trainable.values())
+    want = 2 * (channels * channels * 9 + channels) + 2 * 2 * channels
+    assert count == want, f"expected {want} trainable parameters for {channels} channels, got {count}"
+    dead = [n for n, p in trainable.items() if float(p.grad().abs().sum().asscalar()) == 0]
+    assert not dead, f"these parameters got no gradient (unused in the forward?): {dead}"
+    # two different BatchNorms: their running means must have been updated differently
+    bns = [b for b in _leaves(blk) if isinstance(b, gluon.nn.BatchNorm)]
+    assert not np.allclose(bns[0].running_mean.data().asnumpy(), bns[1].running_mean.data().asnumpy()), \
+        "both BatchNorms saw the same statistics: is one BatchNorm used twice?"
+
+
+def _leaves(block):
+    if not block._children:
+        return [block]
+    return [leaf for child in block._children.values() for leaf in _leaves(child)]
+
+
+@exercise("Exercise 3.3 · ResNet-34")
+def check_resnet34(answer):
+    n = answer() if callable(answer) else answer
+    if isinstance(n, tuple):
+        n = n[0]
+    assert int(n) != 11_689_512, "that is ResNet-18: use layers=(3, 4, 6, 3)"
+    assert int(n) == 21_797_672, (f"{int(n):,} is not the ImageNet ResNet-34 count (convs without "
+                                  "bias, BN on the projection, 3 input channels, 1000 classes)")
+
+
+def _stage_shapes_solution(size):
+    return _reference_stage_shapes(size)
+
+
+def _fixed_block_solution():
+    from d2l_utils.models.resnet import ResidualBlock
+    return ResidualBlock
+
+
+def _resnet34_solution():
+    from d2l_utils import count_parameters
+    from d2l_utils.models.resnet import resnet
+    return count_parameters(resnet((3, 4, 6, 3), 1000, 3))[0]
+
+
+SOLUTIONS = {"check_stage_shapes": _stage_shapes_solution,
+             "check_fixed_block": _fixed_block_solution(),
+             "check_resnet34": _resnet34_solution}

@@ -1,0 +1,61 @@
+"""The chapter 03 checks accept the reference solutions and reject plausible wrong answers."""
+import d2l_utils as d2l
+from d2l_utils.exercises import ch03
+from d2l_utils.models.resnet import ResidualBlock, PreActResidualBlock, resnet18
+
+
+def test_solutions_pass():
+    for name, solution in ch03.SOLUTIONS.items():
+        assert getattr(ch03, name)(solution) is True, name
+
+
+def test_reference_stage_shapes_match_the_network():
+    for size in (96, 224, 28, 33):
+        rows = d2l.layer_table(resnet18(), (1, 1, size, size), depth=1)
+        assert ch03._reference_stage_shapes(size) == [r["output_shape"] for r in rows][4:8]
+
+
+def test_stage_shapes_wrong():
+    # forgets the max-pool
+    def wrong(size):
+        n = (size + 6 - 7) // 2 + 1
+        out = [(64, n, n)]
+        for c in (128, 256, 512):
+            n = (n + 2 - 3) // 2 + 1
+            out.append((c, n, n))
+        return out
+    assert ch03.check_stage_shapes(wrong) is False
+
+
+def test_fixed_block_rejects_post_block_and_v2():
+    class PostBlock(ResidualBlock):
+        def __init__(self, channels, **kwargs):
+            super().__init__(channels, post_bug=True, **kwargs)
+    assert ch03.check_fixed_block(PostBlock) is False
+
+
+def test_fixed_block_rejects_shared_bn():
+    from mxnet.gluon import nn
+
+    class SharedBN(nn.HybridBlock):  # two convs, but one BN used twice (and an unused bn2)
+        def __init__(self, channels, **kwargs):
+            super().__init__(**kwargs)
+            self.conv1 = nn.Conv2D(channels, 3, padding=1, in_channels=channels)
+            self.conv2 = nn.Conv2D(channels, 3, padding=1, in_channels=channels)
+            self.bn1 = nn.BatchNorm(in_channels=channels)
+
+        def hybrid_forward(self, F, x):
+            return F.relu(x + self.bn1(self.conv2(F.relu(self.bn1(self.conv1(x))))))
+    assert ch03.check_fixed_block(SharedBN) is False
+
+
+def test_not_attempted():
+    def stub(*args):
+        raise NotImplementedError
+    assert ch03.check_stage_shapes(stub) is None
+    assert ch03.check_resnet34(stub) is None
+
+
+def test_resnet34_wrong():
+    assert ch03.check_resnet34(11_689_512) is False
+    assert ch03.check_resnet34(21_814_696) is False  # with conv biases
