@@ -29,8 +29,28 @@ def find_dataset_dir(*names):
     return root / names[0]
 
 
+_ONLINE = None
+
+
 def downloads_allowed():
-    return os.environ.get("D2L_ALLOW_DOWNLOAD", "1") != "0"
+    """False when D2L_ALLOW_DOWNLOAD=0 or when MXNet's data server cannot be reached.
+
+    Checked once per process with a short connection attempt, so an offline machine
+    gets its 'not found' message at once instead of after MXNet's five retries."""
+    global _ONLINE
+    if os.environ.get("D2L_ALLOW_DOWNLOAD", "1") == "0":
+        return False
+    if _ONLINE is None:
+        import socket
+        from urllib.parse import urlparse
+        from mxnet.gluon.utils import _get_repo_url
+        host = urlparse(_get_repo_url()).hostname
+        try:
+            socket.create_connection((host, 443), timeout=3).close()
+            _ONLINE = True
+        except OSError:
+            _ONLINE = False
+    return _ONLINE
 
 
 def md5_of_bytes(data):
@@ -45,10 +65,18 @@ def sha256_of_file(path):
     return digest.hexdigest()
 
 
+def _download_note():
+    if os.environ.get("D2L_ALLOW_DOWNLOAD", "1") == "0":
+        return " (downloads are off: D2L_ALLOW_DOWNLOAD=0)"
+    if not downloads_allowed():
+        return " and MXNet's download server cannot be reached (offline?)"
+    return " and downloading it failed"
+
+
 def missing_message(name, files, folder, url_hint=""):
     listed = ", ".join(files)
     return (f"{name} is not available: {listed} not found in {folder}"
-            + (" and it could not be downloaded (offline?)" if downloads_allowed() else "")
+            + _download_note()
             + f". Put the official files there (or set D2L_DATA_DIR to the folder that holds "
             f"'{folder.name}/'){url_hint}, or run in quick mode (D2L_MODE=quick) which uses the "
             "small samples shipped with the course.")
