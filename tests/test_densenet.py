@@ -5,11 +5,12 @@ import pytest
 from mxnet import nd
 
 from d2l_utils.models.densenet import DenseBlock, conv_block, densenet, densenet121, transition_block
-from d2l_utils.models.resnet import gluoncv_reference, resnet18
+from d2l_utils.models.resnet import resnet18
+from d2l_utils.models.zoo import gluoncv_model
 
 
 def _gluoncv_count(name):
-    net = gluoncv_reference(name)
+    net = gluoncv_model(name)
     net.initialize()
     return d2l.count_parameters(net, (1, 3, 224, 224))
 

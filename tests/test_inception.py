@@ -10,7 +10,8 @@ from mxnet import nd
 import d2l_utils as d2l
 from d2l_utils.exercises.ch02 import inception_params_reference
 from d2l_utils.models.googlenet_lite import InceptionLite, googlenet_lite
-from d2l_utils.models.inception_v1 import TABLE1, Inception, gluoncv_googlenet, inception_v1
+from d2l_utils.models.inception_v1 import TABLE1, Inception, inception_v1
+from d2l_utils.models.zoo import gluoncv_model
 
 
 def n_params(net):
@@ -82,7 +83,7 @@ def test_inception_v1_total_and_macs():
 
 
 def test_gluoncv_googlenet_is_the_bn_3x3_variant():
-    ref = gluoncv_googlenet()
+    ref = gluoncv_model("googlenet")
     ref.initialize()
     ref_counts = d2l.count_parameters(ref, (1, 3, 224, 224))
     ours = inception_v1(branch3_kernel=3, batch_norm=True)

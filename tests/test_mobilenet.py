@@ -7,7 +7,7 @@ from mxnet import gluon, nd
 
 from d2l_utils.models.mobilenet_v1 import ReLU6, depthwise_separable, mobilenet_v1, mobilenet_v1_cifar
 from d2l_utils.models.mobilenet_v2 import InvertedResidual, mobilenet_v2, mobilenet_v2_cifar
-from d2l_utils.models.resnet import gluoncv_reference  # GluonCV model zoo, robust to torch>=2
+from d2l_utils.models.zoo import gluoncv_model
 
 # Howard et al. 2017, Table 6 (width multiplier, 224x224) and Table 7 (resolution, alpha = 1)
 PAPER_V1_WIDTH = {1.0: (569, 4.2), 0.75: (325, 2.6), 0.5: (149, 1.3), 0.25: (41, 0.5)}
@@ -32,7 +32,7 @@ def weights_only(net, shape):
 def test_v1_imagenet_matches_paper_and_gluoncv(alpha):
     net = mobilenet_v1(alpha)
     ours = all_params(net, SMALL)  # global pooling: the parameters do not depend on the input size
-    assert ours == all_params(gluoncv_reference(GLUONCV_V1[alpha]), SMALL)
+    assert ours == all_params(gluoncv_model(GLUONCV_V1[alpha]), SMALL)
     macs, params = PAPER_V1_WIDTH[alpha]
     assert abs(d2l.total_macs(net, (1, 3, 224, 224)) / 1e6 - macs) < 1
     assert round(weights_only(net, SMALL) / 1e6, 1) == params
@@ -46,7 +46,7 @@ def test_v1_resolution_macs(rho):
 def test_v2_imagenet_matches_paper_and_gluoncv():
     net = mobilenet_v2()
     ours = all_params(net, SMALL)
-    assert ours == all_params(gluoncv_reference("mobilenetv2_1.0"), SMALL)
+    assert ours == all_params(gluoncv_model("mobilenetv2_1.0"), SMALL)
     assert ours == (3_503_872, 34_112)
     assert abs(d2l.total_macs(net, (1, 3, 224, 224)) / 1e6 - 300) < 1
     # the paper's "3.4M": 3.47M conv/dense weights without batch norm, truncated

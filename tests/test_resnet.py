@@ -6,11 +6,12 @@ import pytest
 from mxnet import nd
 
 from d2l_utils.models.resnet import (PreActResidualBlock, Residual, ResidualBlock,
-                                     gluoncv_reference, resnet, resnet18, resnet_mnist)
+                                     resnet, resnet18, resnet_mnist)
+from d2l_utils.models.zoo import gluoncv_model
 
 
 def _gluoncv_count(name):
-    net = gluoncv_reference(name)
+    net = gluoncv_model(name)
     net.initialize()
     return d2l.count_parameters(net, (1, 3, 224, 224))
 

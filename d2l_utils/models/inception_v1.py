@@ -116,22 +116,6 @@ def inception_v1(num_classes=1000, aux_logits=False, **kwargs):
     return InceptionV1(num_classes, aux_logits, **kwargs)
 
 
-def gluoncv_googlenet(**kwargs):
-    """GluonCV's 'googlenet' (BatchNorm, 3x3 in the 5x5 branch), built without weights.
-
-    GluonCV 0.10 raises RuntimeError on import when PyTorch >= 2 is installed in the same
-    environment, after its MXNet part has loaded; we then use that part."""
-    import importlib
-    import sys
-    try:
-        zoo = importlib.import_module("gluoncv.model_zoo")
-    except RuntimeError:
-        zoo = sys.modules.get("gluoncv.model_zoo")
-        if zoo is None or not hasattr(zoo, "get_model"):
-            raise
-    return zoo.get_model("googlenet", pretrained=False, **kwargs)
-
-
 if __name__ == "__main__":  # self-test: shapes and parameter counts at 224x224
     import mxnet as mx
     for aux in (False, True):

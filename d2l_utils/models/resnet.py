@@ -135,20 +135,6 @@ def resnet18(num_classes=10, in_channels=1, post_style=False):
     return resnet((2, 2, 2, 2), num_classes, in_channels, post_style)
 
 
-def gluoncv_reference(name, **kwargs):
-    """GluonCV model-zoo net ``name`` without weights. GluonCV 0.10 raises RuntimeError on import
-    when PyTorch >= 2 is installed too (``make bench``), after its MXNet zoo loaded: use that."""
-    import importlib
-    import sys
-    try:
-        zoo = importlib.import_module("gluoncv.model_zoo")
-    except RuntimeError:
-        zoo = sys.modules.get("gluoncv.model_zoo")
-        if zoo is None or not hasattr(zoo, "get_model"):
-            raise
-    return zoo.get_model(name, pretrained=False, **kwargs)
-
-
 if __name__ == "__main__":  # self-test: shapes and GluonCV's resnet18_v1 parameter count
     import mxnet as mx
     for b in ("v1", "post", "v2"):
