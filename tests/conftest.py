@@ -3,6 +3,10 @@ import os
 
 os.environ.setdefault("D2L_MODE", "quick")
 os.environ["D2L_ALLOW_DOWNLOAD"] = "0"
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 import d2l_utils  # noqa: E402,F401  (sets OpenMP threads before MXNet loads)
+import matplotlib  # noqa: E402
+
+# Agg for this process only. An MPLBACKEND variable would be inherited by the nbval notebook
+# kernels, where matplotlib 3.8 + current IPython then fail in plt.subplots (no backend2gui).
+matplotlib.use("Agg")

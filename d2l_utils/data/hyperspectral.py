@@ -1,8 +1,9 @@
 """Hyperspectral scenes from the UPV/EHU collection (Indian Pines, Salinas, Pavia University).
 
-Sources, in order: the EHU ``.mat`` files in ``data_dir()/<scene>/``; a download from
-EHU when online (checked against the sha256 recorded here where one is known); for
-Indian Pines, the copy of the corrected cube that ships inside the ``tensorly`` package."""
+Sources, in order: the EHU ``.mat`` files in ``data_dir()/<scene>/`` (the corrected cube,
+or else the raw cube with the water-absorption bands that EHU removed dropped here); a
+download from EHU when online (checked against the sha256 recorded here where one is
+known); for Indian Pines, the copy of the corrected cube that ships inside ``tensorly``."""
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,16 @@ from .paths import (DatasetCorrupted, DatasetNotFound, downloads_allowed, find_d
                     missing_message, sha256_of_file)
 
 EHU = "http://www.ehu.eus/ccwintco/uploads/"
+
+
+def _bands(*ranges):
+    """1-based inclusive band ranges -> sorted list of 1-based band numbers."""
+    return sorted(b for lo, hi in ranges for b in range(lo, hi + 1))
+
+
+# Water-absorption bands (1-based) that EHU removed to make the "corrected" cubes.
+WATER_BANDS = {"indian_pines": _bands((104, 108), (150, 163), (220, 220)),   # 220 -> 200 bands
+               "salinas": _bands((108, 112), (154, 167), (224, 224))}        # 224 -> 204 bands
 # name: folder, (cube file, key, url), (ground-truth file, key, url, sha256), shape, classes
 SCENES = {
     "indian_pines": dict(
@@ -19,6 +30,7 @@ SCENES = {
         gt=("Indian_pines_gt.mat", "indian_pines_gt", EHU + "c/c4/Indian_pines_gt.mat",
             "65c4687a8ab04f6da4789799bc3bc4f6e88bccac3ed6a2e6ae367e5e6b9e429c"),
         shape=(145, 145, 200),
+        raw=("Indian_pines.mat", "indian_pines", WATER_BANDS["indian_pines"]),
         classes=["Alfalfa", "Corn-notill", "Corn-mintill", "Corn", "Grass-pasture",
                  "Grass-trees", "Grass-pasture-mowed", "Hay-windrowed", "Oats",
                  "Soybean-notill", "Soybean-mintill", "Soybean-clean", "Wheat", "Woods",
@@ -28,6 +40,7 @@ SCENES = {
         cube=("Salinas_corrected.mat", "salinas_corrected", EHU + "a/a3/Salinas_corrected.mat", None),
         gt=("Salinas_gt.mat", "salinas_gt", EHU + "f/fa/Salinas_gt.mat", None),
         shape=(512, 217, 204),
+        raw=("Salinas.mat", "salinas", WATER_BANDS["salinas"]),
         classes=["Brocoli_green_weeds_1", "Brocoli_green_weeds_2", "Fallow", "Fallow_rough_plow",
                  "Fallow_smooth", "Stubble", "Celery", "Grapes_untrained", "Soil_vinyard_develop",
                  "Corn_senesced_green_weeds", "Lettuce_romaine_4wk", "Lettuce_romaine_5wk",
@@ -39,6 +52,7 @@ SCENES = {
         gt=("SalinasA_gt.mat", "salinasA_gt", EHU + "a/aa/SalinasA_gt.mat",
             "17814c1d3296c0e29b27f320f2c4174d2a68adb87e376abe78f02923e2c2e454"),
         shape=(83, 86, 204),
+        raw=("SalinasA.mat", "salinasA", WATER_BANDS["salinas"]),
         classes=None),  # labels 1, 10-14 of the Salinas list
     "pavia_university": dict(
         folder="pavia_university",
@@ -74,23 +88,47 @@ def _read_mat(path, key, sha256=None):
     return mat[key]
 
 
+def drop_bands(raw, bands_1based):
+    """Remove the given 1-based bands from a raw (H, W, bands) cube."""
+    keep = np.setdiff1d(np.arange(raw.shape[2]), np.asarray(bands_1based) - 1)
+    return raw[:, :, keep]
+
+
+def _read_raw(spec, folder):
+    """The raw cube with the water-absorption bands dropped, or None if its file is missing."""
+    if "raw" not in spec or not (folder / spec["raw"][0]).exists():
+        return None
+    fname, key, water = spec["raw"]
+    raw = _read_mat(folder / fname, key)
+    expected = spec["shape"][2] + len(water)
+    if raw.ndim != 3 or raw.shape[2] != expected:
+        raise DatasetCorrupted(f"{folder / fname}: raw cube {raw.shape}, expected {expected} bands")
+    return drop_bands(raw, water)
+
+
 def _from_files(spec):
     folder = find_dataset_dir(spec["folder"])
-    paths = {}
-    for part in ("cube", "gt"):
-        fname, _, url, sha = spec[part]
-        path = folder / fname
-        if not path.exists() and downloads_allowed():
+    cube_path, gt_path = folder / spec["cube"][0], folder / spec["gt"][0]
+    has_raw = "raw" in spec and (folder / spec["raw"][0]).exists()
+    for part, path in (("cube", cube_path), ("gt", gt_path)):
+        if not path.exists() and not (part == "cube" and has_raw) and downloads_allowed():
+            _, _, url, sha = spec[part]
             try:
                 _fetch(url, folder, sha)
             except Exception:
                 pass
-        paths[part] = path
-    if not all(p.exists() for p in paths.values()):
+    if not gt_path.exists():
         return None, folder
-    cube = _read_mat(paths["cube"], spec["cube"][1], spec["cube"][3])
-    gt = _read_mat(paths["gt"], spec["gt"][1], spec["gt"][3])
-    return (cube, gt, f"EHU files in {folder}"), folder
+    if cube_path.exists():
+        cube, how = _read_mat(cube_path, spec["cube"][1], spec["cube"][3]), "EHU files"
+    else:
+        cube = _read_raw(spec, folder)
+        if cube is None:
+            return None, folder
+        how = (f"EHU raw cube {spec['raw'][0]} with {len(spec['raw'][2])} water-absorption "
+               "bands dropped, and ground truth,")
+    gt = _read_mat(gt_path, spec["gt"][1], spec["gt"][3])
+    return (cube, gt, f"{how} in {folder}"), folder
 
 
 def _from_tensorly():
@@ -111,7 +149,8 @@ def load_ehu_scene(name):
     if found is None and name == "indian_pines":
         found = _from_tensorly()
     if found is None:
-        raise DatasetNotFound(missing_message(name, [spec["cube"][0], spec["gt"][0]], folder))
+        cube_file = spec["cube"][0] + (f" (or the raw {spec['raw'][0]})" if "raw" in spec else "")
+        raise DatasetNotFound(missing_message(name, [cube_file, spec["gt"][0]], folder))
     cube, gt, source = found
     if cube.shape != spec["shape"] or gt.shape != cube.shape[:2]:
         raise DatasetCorrupted(f"{name}: cube {cube.shape} / ground truth {gt.shape}, "
