@@ -1,7 +1,7 @@
 """Shared test set-up: quick mode, no downloads, no dependence on any data outside the repo."""
 import os
 
-os.environ.setdefault("D2L_MODE", "quick")
+os.environ["D2L_MODE"] = "quick"  # the test suite is the quick mode, whatever the shell says
 os.environ["D2L_ALLOW_DOWNLOAD"] = "0"
 
 import d2l_utils  # noqa: E402,F401  (sets OpenMP threads before MXNet loads)
