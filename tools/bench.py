@@ -61,6 +61,7 @@ def timed(step, n):
 
 
 def worker_mx(name, config):
+    import d2l_utils  # noqa: F401  first: it sets OpenMP threads, which MXNet reads at import
     import mxnet as mx
     from mxnet import autograd, gluon, nd
     _, _, shape, classes, train_steps, infer_steps = MODELS[name]
@@ -97,6 +98,7 @@ def worker_mx(name, config):
 
 
 def export_worker(name, weights_path):
+    import d2l_utils  # noqa: F401
     import mxnet as mx
     from tools.torch_reference import export_graph, export_weights
     net = make_mx_net(name)
@@ -124,9 +126,13 @@ def worker_torch(name, config):
     result = {"params": sum(p.numel() for p in model.parameters()) + sum(b.numel() for b in model.buffers()),
               "threads": torch.get_num_threads(), "max_relative_difference": difference}
     if config == "torch-channels-last":
-        fmt = torch.channels_last if len(shape) == 4 else torch.channels_last_3d
-        model = model.to(memory_format=fmt)
-        X = X.contiguous(memory_format=fmt)
+        # 4-D tensors (2-D convs) take channels_last, 5-D ones (3-D convs) channels_last_3d
+        formats = {4: torch.channels_last, 5: torch.channels_last_3d}
+        with torch.no_grad():
+            for p in model.parameters():
+                if p.dim() in formats:
+                    p.data = p.data.contiguous(memory_format=formats[p.dim()])
+        X = X.contiguous(memory_format=formats[X.dim()])
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     model.train()
 
@@ -214,7 +220,9 @@ def write_table(results, configs, args, elapsed):
              ""]
     try:
         import torch
-        lines[-1] += f"; PyTorch {torch.__version__} ({torch.get_num_threads()} threads)."
+        threads = {r.get(c, {}).get("threads") for runs in results.values() for r in runs for c in TORCH_CONFIGS}
+        threads = ", ".join(str(t) for t in sorted(t for t in threads if t))
+        lines[-1] += f"; PyTorch {torch.__version__} ({threads} intra-op threads in the workers)."
     except ImportError:
         lines[-1] += "."
     lines += ["", "Throughput in examples/s, median (min–max) over rounds; synthetic input of the chapter's "
