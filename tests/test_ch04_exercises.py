@@ -4,11 +4,6 @@ from d2l_utils.exercises import ch04
 from d2l_utils.models.densenet import densenet
 
 
-def test_solutions_pass():
-    for name, solution in ch04.SOLUTIONS.items():
-        assert getattr(ch04, name)(solution) is True, name
-
-
 def test_reference_channels_match_the_network():
     rows = d2l.layer_table(densenet(), (1, 1, 96, 96), depth=1)
     assert [r["output_shape"][0] for r in rows if r["type"] == "block"] == \
