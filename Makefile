@@ -31,8 +31,9 @@ chapters: venv
 test: venv
 	$(VPY) -m pytest
 
+# Jupyter refuses to run as root unless told; containers often are root.
 lab: venv
-	$(VENV)/bin/jupyter lab --notebook-dir=chapters
+	$(VENV)/bin/jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The benchmark gets a venv of its own: GluonCV 0.10.5 refuses to import beside torch 2.x,
 # so torch must never enter the course venv.
