@@ -11,6 +11,7 @@
 """
 import numpy as np
 
+from ..metrics import confusion_matrix
 from .loader import ArrayLoader
 
 
@@ -181,8 +182,7 @@ def hsi_metrics(y_true, y_pred, num_classes):
     (AA, over classes present in y_true), Cohen's kappa, per-class accuracy (NaN for absent
     classes) and the confusion matrix C[true, predicted]."""
     y_true, y_pred = np.asarray(y_true, np.int64), np.asarray(y_pred, np.int64)
-    cm = np.zeros((num_classes, num_classes), np.int64)
-    np.add.at(cm, (y_true, y_pred), 1)
+    cm = confusion_matrix(y_true, y_pred, num_classes)
     n = cm.sum()
     support = cm.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

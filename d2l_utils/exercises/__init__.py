@@ -8,6 +8,12 @@ NotImplementedError)."""
 import functools
 
 
+def as_count(answer):
+    """A parameter count given as a number, a (trainable, frozen) pair or a function returning either."""
+    n = answer() if callable(answer) else answer
+    return int(n[0] if isinstance(n, tuple) else n)
+
+
 def exercise(title):
     """Decorator turning ``fn(answer)`` (which asserts) into a student-friendly check."""
     def wrap(fn):

@@ -1,7 +1,7 @@
 """Checks for the exercises of chapter 03 (ResNet)."""
 import numpy as np
 
-from . import exercise
+from . import as_count, exercise
 
 
 def _side(n, k, s, p):
@@ -66,9 +66,7 @@ def _leaves(block):
 
 @exercise("Exercise 3.3 · ResNet-34")
 def check_resnet34(answer):
-    n = answer() if callable(answer) else answer
-    if isinstance(n, tuple):
-        n = n[0]
+    n = as_count(answer)
     assert int(n) != 11_689_512, "that is ResNet-18: use layers=(3, 4, 6, 3)"
     assert int(n) == 21_797_672, (f"{int(n):,} is not the ImageNet ResNet-34 count (convs without "
                                   "bias, BN on the projection, 3 input channels, 1000 classes)")

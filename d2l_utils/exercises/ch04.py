@@ -1,5 +1,5 @@
 """Checks for the exercises of chapter 04 (DenseNet)."""
-from . import exercise
+from . import as_count, exercise
 
 
 def _reference_dense_channels(num_init_features, growth_rate, block_config):
@@ -34,9 +34,7 @@ def check_conv_block_params(conv_block_params):
 
 @exercise("Exercise 4.3 · DenseNet-169")
 def check_densenet169(answer):
-    n = answer() if callable(answer) else answer
-    if isinstance(n, tuple):
-        n = n[0]
+    n = as_count(answer)
     assert int(n) != 7_978_856, "that is DenseNet-121: the blocks of DenseNet-169 are (6, 12, 32, 32)"
     assert int(n) == 14_149_480, f"{int(n):,} is not DenseNet-169's trainable parameter count"
 
