@@ -19,7 +19,8 @@ from .accounting import (count_parameters, layer_table, print_layer_table, conv_
 from .metrics import (evaluate_accuracy, predict_labels, confusion_matrix,  # noqa: E402
                       plot_confusion_matrix)
 from .plots import LivePlot, show_images, save_or_show  # noqa: E402
-from .training import train, TrainingDiverged, CheckpointMismatch, load_checkpoint  # noqa: E402
+from .training import (train, hold_then_cosine, TrainingDiverged, CheckpointMismatch,  # noqa: E402
+                       load_checkpoint)
 from .speed import measure_training_throughput, compare_hybridize  # noqa: E402
 
 __version__ = "0.1.0"

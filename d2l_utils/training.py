@@ -90,7 +90,7 @@ def _as_list(ctx):
 def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
           optimizer_params=None, trainer=None, loss=None, ctx=None, init=None,
           hybridize=True, checkpoint_dir=None, resume=True, seed=None, plot=True,
-          max_batches=None, title=None, verbose=True):
+          max_batches=None, title=None, verbose=True, lr_schedule=None):
     """Train ``net`` and return its history (a dict of per-epoch lists).
 
     ctx: one context or a list (data parallel: each batch is split over them).
@@ -98,7 +98,10 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
         the last partial training batch so shapes never change).
     checkpoint_dir: write ``epoch_NNN.{params,states,json}`` there after every epoch;
         with ``resume`` training continues after the newest one.
-    max_batches: stop each epoch after this many batches (quick demonstrations)."""
+    max_batches: stop each epoch after this many batches (quick demonstrations).
+    lr_schedule: optional function of training progress in epochs (0.0 at the start, 5.5
+        half-way through the sixth epoch) returning the learning rate, set before every
+        batch. It depends on the epoch number only, so a resumed run stays on its curve."""
     ctxs = _as_list(ctx)
     if seed is not None:
         set_seed(seed)  # weights, dropout masks...
@@ -108,6 +111,8 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
     if hybridize:
         net.hybridize(static_alloc=True, static_shape=True)
     loss = loss or gluon.loss.SoftmaxCrossEntropyLoss()
+    if lr_schedule is not None and (optimizer_params or {}).get("lr_scheduler") is not None:
+        raise ValueError("give either lr_schedule or an MXNet lr_scheduler, not both")
     if trainer is None:
         params = dict(optimizer_params or {})
         params.setdefault("learning_rate", lr)
@@ -132,7 +137,7 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
                          "test acc": history["test_acc"][i]})
     for epoch in range(start_epoch + 1, num_epochs + 1):
         stats = _train_epoch(net, train_iter, loss, trainer, ctxs, epoch, num_epochs,
-                             max_batches, verbose)
+                             max_batches, verbose, lr_schedule)
         test_acc = evaluate_accuracy(net, test_iter, ctxs[0]) if test_iter is not None else None
         history["epoch"].append(epoch)
         history["train_loss"].append(stats["loss"])
@@ -153,6 +158,17 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
     return history
 
 
+def hold_then_cosine(lr, hold_epochs, num_epochs, final_lr=0.0):
+    """An ``lr_schedule``: ``lr`` for ``hold_epochs``, then half a cosine down to ``final_lr``
+    at ``num_epochs``. hold_epochs=0 is plain cosine decay over the whole run."""
+    def lr_at(progress):
+        if progress < hold_epochs:
+            return lr
+        t = (progress - hold_epochs) / (num_epochs - hold_epochs)
+        return final_lr + 0.5 * (lr - final_lr) * (1 + math.cos(math.pi * t))
+    return lr_at
+
+
 def _check_input(net, data_iter, ctxs):
     """Run the first batch forward once, turning a shape mismatch into a clear error."""
     X, _ = next(iter(data_iter))
@@ -171,7 +187,8 @@ def _materialize(net, data_iter, ctxs):
     net(X[:1].as_in_context(ctxs[0]))
 
 
-def _train_epoch(net, train_iter, loss, trainer, ctxs, epoch, num_epochs, max_batches, verbose):
+def _train_epoch(net, train_iter, loss, trainer, ctxs, epoch, num_epochs, max_batches, verbose,
+                 lr_schedule=None):
     total = min(len(train_iter), max_batches) if max_batches else len(train_iter)
     bar = tqdm(total=total, desc=f"epoch {epoch}/{num_epochs}", file=sys.stderr, leave=False,
                disable=not verbose, mininterval=1.0)
@@ -182,6 +199,8 @@ def _train_epoch(net, train_iter, loss, trainer, ctxs, epoch, num_epochs, max_ba
     for i, (X, y) in enumerate(train_iter):
         if i >= total:
             break
+        if lr_schedule is not None:
+            trainer.set_learning_rate(lr_schedule(epoch - 1 + i / total))
         Xs, ys = split_batch(X, y, ctxs)
         with autograd.record():
             outputs = [net(Xi) for Xi in Xs]

@@ -54,6 +54,29 @@ def test_checkpoint_resumes_to_the_same_state(mnist, tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_lr_schedule_follows_progress_and_survives_a_resume(mnist, tmp_path):
+    train_iter, _ = mnist
+    asked = []
+
+    def schedule(progress):
+        asked.append(progress)
+        return 0.0 if progress >= 1 else 0.05
+
+    net = small_cnn()
+    d2l.train(net, train_iter, None, 1, ctx=mx.cpu(), seed=0, plot=False, verbose=False,
+              max_batches=3, checkpoint_dir=tmp_path, lr_schedule=schedule)
+    after_one = params_of(net)
+    h = d2l.train(net, train_iter, None, 2, ctx=mx.cpu(), plot=False, verbose=False,
+                  max_batches=3, checkpoint_dir=tmp_path, lr_schedule=schedule)
+    assert h["epoch"] == [1, 2]
+    np.testing.assert_allclose(asked, [0, 1 / 3, 2 / 3, 1, 4 / 3, 5 / 3])
+    for name, value in params_of(net).items():  # the rate 0 of epoch 2 was really applied
+        np.testing.assert_array_equal(value, after_one[name])
+    with pytest.raises(ValueError, match="not both"):
+        d2l.train(small_cnn(), train_iter, None, 1, plot=False, verbose=False, lr_schedule=schedule,
+                  optimizer_params={"lr_scheduler": mx.lr_scheduler.FactorScheduler(10)})
+
+
 def test_checkpoint_from_another_architecture_is_refused(mnist, tmp_path):
     train_iter, test_iter = mnist
     d2l.train(small_cnn(), train_iter, None, 1, ctx=mx.cpu(), plot=False, verbose=False,
@@ -106,3 +129,11 @@ def test_data_parallel_over_two_cpu_contexts_matches_one_device():
 def test_split_batch_needs_enough_examples():
     with pytest.raises(ValueError, match="cannot be split"):
         d2l.split_batch(nd.zeros((1, 3)), nd.zeros(1), [mx.cpu(0), mx.cpu(1)])
+
+
+def test_hold_then_cosine_schedule():
+    lr_at = d2l.hold_then_cosine(0.1, 5, 10)
+    assert lr_at(0) == lr_at(4.99) == 0.1       # held
+    assert lr_at(7.5) == pytest.approx(0.05)    # half-way down the cosine
+    assert lr_at(10) == pytest.approx(0.0, abs=1e-12)
+    assert d2l.hold_then_cosine(0.1, 0, 4, final_lr=0.01)(4) == pytest.approx(0.01)
