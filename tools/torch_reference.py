@@ -83,12 +83,13 @@ class GraphModule(torch.nn.Module):
             return conv(args[0], args[1], bias, _tuple(_attr(a, "stride", 1), n),
                         _tuple(_attr(a, "pad", 0), n), _tuple(_attr(a, "dilate", 1), n),
                         _attr(a, "num_group", 1))
-        if op == "BatchNorm":
+        if op in ("BatchNorm", "_contrib_BatchNormWithReLU"):  # the second is nn.BatchNormReLU
             x, gamma, beta, mean, var = args
             if _attr(a, "fix_gamma", False):
                 gamma = torch.ones_like(gamma)
-            return F.batch_norm(x, mean, var, gamma, beta, self.training,
-                                1 - _attr(a, "momentum", 0.9), _attr(a, "eps", 1e-3))
+            y = F.batch_norm(x, mean, var, gamma, beta, self.training,
+                             1 - _attr(a, "momentum", 0.9), _attr(a, "eps", 1e-3))
+            return F.relu(y) if op != "BatchNorm" else y
         if op in ("relu", "sigmoid", "tanh"):
             return getattr(torch, op)(args[0])
         if op == "Activation":
