@@ -137,3 +137,14 @@ def test_hold_then_cosine_schedule():
     assert lr_at(7.5) == pytest.approx(0.05)    # half-way down the cosine
     assert lr_at(10) == pytest.approx(0.0, abs=1e-12)
     assert d2l.hold_then_cosine(0.1, 0, 4, final_lr=0.01)(4) == pytest.approx(0.01)
+
+
+def test_hybridize_takes_true_or_the_keyword_arguments(mnist):
+    train_iter, _ = mnist
+    fast, lean = small_cnn(), small_cnn()
+    d2l.train(fast, train_iter, None, 1, ctx=mx.cpu(), plot=False, verbose=False, max_batches=2)
+    d2l.train(lean, train_iter, None, 1, ctx=mx.cpu(), plot=False, verbose=False, max_batches=2,
+              hybridize={"static_alloc": True})
+    flags = lambda net: {k: v for k, v in net._flags if k.startswith("static")}  # noqa: E731
+    assert flags(fast) == {"static_alloc": True, "static_shape": True}
+    assert flags(lean) == {"static_alloc": True, "static_shape": False}

@@ -35,6 +35,8 @@ MODELS = {
     "hybridsn": ("hybridsn:HybridSN", {}, (64, 1, 30, 25, 25), 16, 4, 8),
 }
 MX_CONFIGS = ["mx-imperative", "mx-hybridize", "mx-static", "mx-onednn"]
+# hybridize(static_alloc=True) without static_shape: measured where memory is the question
+EXTRA_CONFIGS = {"mobilenet_v2_cifar": ["mx-static-alloc"]}
 TORCH_CONFIGS = ["torch-eager", "torch-channels-last"]
 WARMUP = 2
 
@@ -75,6 +77,8 @@ def worker_mx(name, config):
         net.hybridize()
     elif config == "mx-static":
         net.hybridize(static_alloc=True, static_shape=True)
+    elif config == "mx-static-alloc":
+        net.hybridize(static_alloc=True)
     if config != "mx-onednn":  # training (the oneDNN-fused graph is inference only)
         loss = gluon.loss.SoftmaxCrossEntropyLoss()
         trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.01, "momentum": 0.9})
@@ -198,7 +202,8 @@ def main():
     for r in range(args.rounds):
         for model in args.models:
             round_result = {}
-            order = configs if r % 2 == 0 else configs[::-1]  # alternate the order between rounds
+            model_configs = configs + EXTRA_CONFIGS.get(model, [])
+            order = model_configs if r % 2 == 0 else model_configs[::-1]  # alternate between rounds
             for config in order:
                 round_result[config] = measure(model, config)
                 res = round_result[config]
@@ -228,13 +233,14 @@ def write_table(results, configs, args, elapsed):
     lines += ["", "Throughput in examples/s, median (min–max) over rounds; synthetic input of the chapter's "
               "batch shape; SGD with momentum; peak = the measuring process's peak resident memory "
               "(includes the framework itself). `mx-static` = `hybridize(static_alloc=True, static_shape=True)`, "
-              "the path `d2l.train` uses; `mx-onednn` = `optimize_for(backend='MKLDNN')` (inference only). "
+              "the path `d2l.train` uses; `mx-static-alloc` = `hybridize(static_alloc=True)` "
+              "(`d2l.train(..., hybridize={'static_alloc': True})`); `mx-onednn` = `optimize_for(backend='MKLDNN')` (inference only). "
               "PyTorch runs the same operator graph (tools/torch_reference.py, same parameter count).", ""]
     lines += ["| model | batch | config | train /s | infer /s | train peak MB |",
               "|---|---|---|---|---|---|"]
     for model, runs in results.items():
         shape = MODELS[model][2]
-        for config in configs:
+        for config in configs + EXTRA_CONFIGS.get(model, []):
             vals = [r.get(config, {}) for r in runs]
             if any("error" in v for v in vals):
                 err = next(v["error"] for v in vals if "error" in v)
@@ -266,6 +272,14 @@ def write_table(results, configs, args, elapsed):
                      f"{cell(ratio(runs, 'mx-static', 'torch-channels-last', 'train'), 1.0)} | "
                      f"{cell(statistics.median(best_infer) if best_infer else None, 1.2)} | "
                      f"{cell(ratio(runs, 'mx-static', 'mx-imperative', 'train'), 1.5)} | {peak_cell} |")
+    for model, runs in results.items():
+        for extra in EXTRA_CONFIGS.get(model, []):
+            peak = ratio(runs, extra, "torch-eager", "train_peak_mb")
+            speed = ratio(runs, extra, "mx-static", "train")
+            if peak is not None and speed is not None:
+                lines += ["", f"{model} with `{extra}`: training peak {peak:.2f}× PyTorch eager's "
+                          f"({'✓' if peak <= 1.5 else '✗'} ≤ 1.5×) at {speed:.2f}× the speed of mx-static; "
+                          f"train {extra}/eager {ratio(runs, extra, 'torch-eager', 'train'):.2f}×."]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(lines) + "\n")
     print(f"wrote {args.out}")
