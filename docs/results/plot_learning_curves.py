@@ -22,7 +22,7 @@ RUNS = [  # (title, log or metrics file, what the test accuracy is)
     ("02 Inception v1, Monkeypox", "02_inception_monkeypox.log", "validation"),
     ("03 ResNet-18, Fashion-MNIST 96", "03_resnet18_fashion_mnist.log", "test"),
     ("04 DenseNet, Fashion-MNIST 96", "04_densenet_fashion_mnist.log", "test"),
-    ("05 MobileNet V1, CIFAR-10 (JPEG)", "05_mobilenet_v1_10epochs.log", "test"),
+    ("05 MobileNet V1, CIFAR-10 (JPEG)", "05_mobilenet_v1_20epochs.log", "test"),
     ("05 MobileNet V2, CIFAR-10 (JPEG)", "05_mobilenet_v2_3epochs.log", "test"),
     ("06 HybridSN, Indian Pines random", "06_hybridsn_random_metrics.json", "monitor (1,000 test px)"),
 ]
