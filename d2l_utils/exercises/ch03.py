@@ -44,7 +44,8 @@ def check_fixed_block(block_class):
     frozen = [n for n, p in params.items() if p.grad_req == "null"
               and not n.endswith(("running_mean", "running_var"))]
     assert not frozen, f"frozen (dead?) parameters: {frozen}"
-    n_bn = sum(isinstance(b, gluon.nn.BatchNorm) for b in _leaves(blk))
+    batch_norms = (gluon.nn.BatchNorm, gluon.nn.BatchNormReLU)  # the second fuses the ReLU after it
+    n_bn = sum(isinstance(b, batch_norms) for b in _leaves(blk))
     n_conv = sum(isinstance(b, gluon.nn.Conv2D) for b in _leaves(blk))
     assert n_conv == 2 and n_bn == 2, f"expected 2 Conv2D and 2 BatchNorm layers, found {n_conv} and {n_bn}"
     count = sum(int(np.prod(p.shape)) for p in trainable.values())
@@ -53,7 +54,7 @@ def check_fixed_block(block_class):
     dead = [n for n, p in trainable.items() if float(p.grad().abs().sum().asscalar()) == 0]
     assert not dead, f"these parameters got no gradient (unused in the forward?): {dead}"
     # two different BatchNorms: their running means must have been updated differently
-    bns = [b for b in _leaves(blk) if isinstance(b, gluon.nn.BatchNorm)]
+    bns = [b for b in _leaves(blk) if isinstance(b, batch_norms)]
     assert not np.allclose(bns[0].running_mean.data().asnumpy(), bns[1].running_mean.data().asnumpy()), \
         "both BatchNorms saw the same statistics: is one BatchNorm used twice?"
 

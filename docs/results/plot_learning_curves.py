@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 HERE = Path(__file__).parent
 EPOCH_LINE = re.compile(r"^epoch (\d+): loss ([\d.]+), train acc ([\d.]+), test acc ([\d.]+)")
@@ -53,6 +54,7 @@ def main():
         last = rows[epochs[-1]][2]
         ax.set_title(f"{title}\nlast {kind} acc {last:.3f}", fontsize=9)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="lower right")
     for ax in list(axes.flat)[len(runs):]:
