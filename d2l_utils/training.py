@@ -97,7 +97,7 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
     hybridize: True compiles with static memory and shapes (the fast path; the loaders drop
         the last partial training batch so shapes never change); a dict is passed to
         ``net.hybridize`` instead, e.g. ``{"static_alloc": True}`` needs a third less memory
-        for MobileNetV2 at about 8 % of its speed (docs/benchmarks.md); False runs imperatively.
+        for MobileNetV2, for 8-21 % less speed (docs/speed.md); False runs imperatively.
     checkpoint_dir: write ``epoch_NNN.{params,states,json}`` there after every epoch;
         with ``resume`` training continues after the newest one.
     max_batches: stop each epoch after this many batches (quick demonstrations).

@@ -10,7 +10,7 @@ the 1x1 projection); ``post_style=True`` is the MXNet post's variant (biased con
 Where a ReLU directly follows a BatchNorm inside a block we use ``nn.BatchNormReLU``: the same
 maths and the same parameters as BatchNorm then ReLU, computed in one oneDNN pass over memory
 instead of two, forward and backward. Measured on 2 CPU cores: +11-14 % training speed on the
-MNIST net, +3-9 % on ResNet-18 (docs/benchmarks.md)."""
+MNIST net, +3-9 % on ResNet-18 (docs/speed.md)."""
 from mxnet.gluon import nn
 
 
