@@ -5,8 +5,6 @@
 Each run's log has one line per epoch written by d2l.train ("epoch 3: loss 0.19, train acc
 0.929, test acc 0.906, ..."); HybridSN's history is in its metrics json. A log that holds
 several runs (a resumed one, or several models) keeps the last line written for each epoch."""
-import json
-import re
 from pathlib import Path
 
 import matplotlib
@@ -15,8 +13,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from d2l_utils.results import read_history  # noqa: E402
+
 HERE = Path(__file__).parent
-EPOCH_LINE = re.compile(r"^epoch (\d+): loss ([\d.]+), train acc ([\d.]+), test acc ([\d.]+)")
 RUNS = [  # (title, log or metrics file, what the test accuracy is)
     ("01 NiN, MNIST", "01_nin_mnist.log", "test"),
     ("02 GoogLeNet-lite, MNIST", "02_inception_googlenet_lite.log", "test"),
@@ -29,29 +28,13 @@ RUNS = [  # (title, log or metrics file, what the test accuracy is)
 ]
 
 
-def read_history(name):
-    """{epoch: (train_loss, train_acc, test_acc)} from a log or a metrics json."""
-    path = HERE / name
-    if path.suffix == ".json":
-        h = json.loads(path.read_text())["history"]
-        return {e: (l, a, t) for e, l, a, t in zip(h["epoch"], h["train_loss"], h["train_acc"], h["test_acc"])}
-    rows = {}
-    for line in path.read_text().splitlines():
-        m = EPOCH_LINE.match(line)
-        if m:
-            rows[int(m[1])] = tuple(float(v) for v in m.groups()[1:])
-    return rows
-
-
 def main():
     runs = [(title, read_history(name), kind) for title, name, kind in RUNS if (HERE / name).exists()]
-    runs = [run for run in runs if run[1]]  # a run still in its first epoch has no line yet
     fig, axes = plt.subplots(2, 4, figsize=(16, 7), squeeze=False)
     for ax, (title, rows, kind) in zip(axes.flat, runs):
-        epochs = sorted(rows)
-        ax.plot(epochs, [rows[e][1] for e in epochs], "o-", label="train acc")
-        ax.plot(epochs, [rows[e][2] for e in epochs], "s-", label=f"{kind} acc")
-        last = rows[epochs[-1]][2]
+        ax.plot(rows["epoch"], rows["train_acc"], "o-", label="train acc")
+        ax.plot(rows["epoch"], rows["test_acc"], "s-", label=f"{kind} acc")
+        last = rows["test_acc"][-1]
         ax.set_title(f"{title}\nlast {kind} acc {last:.3f}", fontsize=9)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
