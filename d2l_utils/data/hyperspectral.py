@@ -161,3 +161,29 @@ def load_ehu_scene(name):
 def load_indian_pines():
     """The Indian Pines scene: cube (145, 145, 200), ground truth (145, 145), 16 class names, source."""
     return load_ehu_scene("indian_pines")
+
+
+# --- plotting: label images with a colour-to-class legend ------------------------------------
+
+def show_class_map(ax, label_image, num_classes, title=None):
+    """Draw a label image (0 = unlabelled / not predicted in black, classes 1..n) on ``ax``
+    with the course's class colours (``patches.label_cmap``)."""
+    from .patches import label_cmap
+    ax.imshow(label_image, cmap=label_cmap(num_classes), vmin=-0.5, vmax=num_classes + 0.5,
+              interpolation="nearest")
+    ax.set_title(title or "", fontsize=9)
+    ax.axis("off")
+
+
+def add_class_legend(fig, class_names, unlabelled="unlabelled", ncol=None, fontsize=7):
+    """One colour-to-class legend for every class map of ``fig``, below the axes; the number in
+    front of each name is the class's label (1-based, as in the ground truth)."""
+    from matplotlib.patches import Patch
+    from .patches import label_cmap
+    cmap = label_cmap(len(class_names))
+    handles = [Patch(fc=cmap(0), ec="grey", label=f"0 {unlabelled}")] if unlabelled else []
+    handles += [Patch(fc=cmap(k), ec="grey", label=f"{k} {name}") for k, name in enumerate(class_names, 1)]
+    ncol = ncol or min(len(handles), 6)
+    return fig.legend(handles=handles, loc="lower center", ncol=ncol, fontsize=fontsize, frameon=False,
+                      bbox_to_anchor=(0.5, -0.02 - 0.045 * ((len(handles) + ncol - 1) // ncol)),
+                      handlelength=1.2, columnspacing=1.0)
