@@ -3,7 +3,8 @@ Networks" (CVPR 2017, arXiv:1608.06993).
 
 Inside a dense block every layer sees the concatenation of all earlier feature maps and
 adds ``growth_rate`` new channels: C_out = C_in + num_convs * growth_rate. Transition
-layers (BN-ReLU-1x1 conv-2x2 average pool) halve the channels and the resolution.
+layers (BN-ReLU-1x1 conv-2x2 average pool) compress the channels (by half by default) and
+halve the resolution.
 
 * ``densenet()`` defaults to the d2l DenseNet for Fashion-MNIST (stem 64, four blocks of
   four BN-ReLU-3x3 convs, growth 32, biased convs as in d2l).
@@ -41,18 +42,22 @@ class DenseBlock(nn.HybridBlock):
         return X
 
 
-def transition_block(num_channels, in_channels, use_bias=True):
-    """BN-ReLU-1x1 conv-avgpool: (B, in_channels, H, W) -> (B, num_channels, H/2, W/2)."""
+def transition_block(num_channels, in_channels, use_bias=True, pool="avg"):
+    """BN-ReLU-1x1 conv-2x2 pool: (B, in_channels, H, W) -> (B, num_channels, H/2, W/2).
+    The paper pools by average; ``pool="max"`` is exercise 4.5's variant."""
     blk = nn.HybridSequential()
+    pooling = {"avg": nn.AvgPool2D, "max": nn.MaxPool2D}[pool]
     blk.add(nn.BatchNorm(in_channels=in_channels), nn.Activation("relu"),
             nn.Conv2D(num_channels, 1, use_bias=use_bias, in_channels=in_channels),
-            nn.AvgPool2D(pool_size=2, strides=2))
+            pooling(pool_size=2, strides=2))
     return blk
 
 
 def densenet(num_init_features=64, growth_rate=32, block_config=(4, 4, 4, 4), bn_size=None,
-             num_classes=10, in_channels=1, use_bias=True):
-    """(B, in_channels, H, W) -> (B, num_classes). H = 96: maps 24, 12, 6, 3 in the blocks."""
+             num_classes=10, in_channels=1, use_bias=True, compression=0.5, transition_pool="avg"):
+    """(B, in_channels, H, W) -> (B, num_classes). H = 96: maps 24, 12, 6, 3 in the blocks.
+    A transition keeps floor(compression * C) channels (the paper's theta; 0.5 in d2l and
+    DenseNet-BC, 1 in the paper's plain DenseNet)."""
     net = nn.HybridSequential()
     net.add(nn.Conv2D(num_init_features, 7, strides=2, padding=3, use_bias=use_bias,
                       in_channels=in_channels),                # (B, 64, H/2, W/2)
@@ -63,8 +68,9 @@ def densenet(num_init_features=64, growth_rate=32, block_config=(4, 4, 4, 4), bn
         net.add(DenseBlock(num_convs, growth_rate, channels, bn_size, use_bias))
         channels += num_convs * growth_rate                    # concatenation grows C
         if i != len(block_config) - 1:
-            net.add(transition_block(channels // 2, channels, use_bias))
-            channels //= 2                                     # and the transition halves it
+            reduced = int(compression * channels)              # the transition compresses C
+            net.add(transition_block(reduced, channels, use_bias, transition_pool))
+            channels = reduced
     net.add(nn.BatchNorm(in_channels=channels), nn.Activation("relu"),
             nn.GlobalAvgPool2D(),                              # (B, C, 1, 1)
             nn.Dense(num_classes, in_units=channels))          # (B, num_classes)
