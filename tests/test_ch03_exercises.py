@@ -19,14 +19,14 @@ def test_stage_shapes_wrong():
             n = (n + 2 - 3) // 2 + 1
             out.append((c, n, n))
         return out
-    assert ch03.check_stage_shapes(wrong) is False
+    assert ch03.check_stage_shapes.grade(wrong) is False
 
 
 def test_fixed_block_rejects_post_block_and_v2():
     class PostBlock(ResidualBlock):
         def __init__(self, channels, **kwargs):
             super().__init__(channels, post_bug=True, **kwargs)
-    assert ch03.check_fixed_block(PostBlock) is False
+    assert ch03.check_fixed_block.grade(PostBlock) is False
 
 
 def test_fixed_block_rejects_shared_bn():
@@ -41,16 +41,16 @@ def test_fixed_block_rejects_shared_bn():
 
         def hybrid_forward(self, F, x):
             return F.relu(x + self.bn1(self.conv2(F.relu(self.bn1(self.conv1(x))))))
-    assert ch03.check_fixed_block(SharedBN) is False
+    assert ch03.check_fixed_block.grade(SharedBN) is False
 
 
 def test_not_attempted():
     def stub(*args):
         raise NotImplementedError
-    assert ch03.check_stage_shapes(stub) is None
-    assert ch03.check_resnet34(stub) is None
+    assert ch03.check_stage_shapes.grade(stub) is None
+    assert ch03.check_resnet34.grade(stub) is None
 
 
 def test_resnet34_wrong():
-    assert ch03.check_resnet34(11_689_512) is False
-    assert ch03.check_resnet34(21_814_696) is False  # with conv biases
+    assert ch03.check_resnet34.grade(11_689_512) is False
+    assert ch03.check_resnet34.grade(21_814_696) is False  # with conv biases

@@ -17,17 +17,17 @@ def test_dense_channels_wrong():
             c += n * k
             out.append(c)
         return out
-    assert ch04.check_dense_channels(no_halving) is False
+    assert ch04.check_dense_channels.grade(no_halving) is False
 
 
 def test_conv_block_params_wrong():
-    assert ch04.check_conv_block_params(lambda c, k: 9 * c * k + k) is False  # forgets BN
+    assert ch04.check_conv_block_params.grade(lambda c, k: 9 * c * k + k) is False  # forgets BN
 
 
 def test_densenet169_wrong_and_not_attempted():
-    assert ch04.check_densenet169(7_978_856) is False
-    assert ch04.check_densenet169(14_149_481) is False
+    assert ch04.check_densenet169.grade(7_978_856) is False
+    assert ch04.check_densenet169.grade(14_149_481) is False
 
     def stub():
         raise NotImplementedError
-    assert ch04.check_densenet169(stub) is None
+    assert ch04.check_densenet169.grade(stub) is None

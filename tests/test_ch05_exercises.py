@@ -1,34 +1,35 @@
 import d2l_utils  # noqa: F401  (first: sets OpenMP threads before mxnet)
 from d2l_utils.exercises import ch05
+from d2l_utils.exercises._solutions import ch05 as solutions
 
 
 def test_separable_cost():
-    assert ch05.check_separable_cost(ch05.SOLUTIONS["check_separable_cost"]) is True
+    assert ch05.check_separable_cost.grade(solutions.SOLUTIONS["check_separable_cost"]) is True
     # forgot the depthwise term
-    assert ch05.check_separable_cost(lambda dk, m, n, df: (dk * dk * m * n * df * df, m * n * df * df)) is False
+    assert ch05.check_separable_cost.grade(lambda dk, m, n, df: (dk * dk * m * n * df * df, m * n * df * df)) is False
 
 
 def test_block_params():
-    solution = ch05.SOLUTIONS["check_block_params"]
-    assert ch05.check_block_params(solution) is True
+    solution = solutions.SOLUTIONS["check_block_params"]
+    assert ch05.check_block_params.grade(solution) is True
     # forgot the batch-norm parameters
     def no_bn(c_in, c_out, t, stride, shortcut):
         hidden = c_in * t
         n = (c_in * hidden if t != 1 else 0) + 9 * hidden + hidden * c_out
         return n + (c_in * c_out if shortcut == "projection" and stride == 1 and c_in != c_out else 0)
-    assert ch05.check_block_params(no_bn) is False
+    assert ch05.check_block_params.grade(no_bn) is False
     # counted the projection shortcut although the paper's block has none
-    assert ch05.check_block_params(lambda *a: solution(*a[:4], "projection")) is False
+    assert ch05.check_block_params.grade(lambda *a: solution(*a[:4], "projection")) is False
 
 
 def test_budget_choice():
-    assert ch05.check_budget_choice(ch05.SOLUTIONS["check_budget_choice"]) is True
-    assert ch05.check_budget_choice((0.75, 160)) is False   # fits, but uses less of the budget
-    assert ch05.check_budget_choice((0.75, 192)) is False   # over the budget
-    assert ch05.check_budget_choice((2.0, 224)) is False
+    assert ch05.check_budget_choice.grade(solutions.SOLUTIONS["check_budget_choice"]) is True
+    assert ch05.check_budget_choice.grade((0.75, 160)) is False   # fits, but uses less of the budget
+    assert ch05.check_budget_choice.grade((0.75, 192)) is False   # over the budget
+    assert ch05.check_budget_choice.grade((2.0, 224)) is False
 
 
 def test_not_attempted():
     def stub(*args):
         raise NotImplementedError
-    assert ch05.check_separable_cost(stub) is None
+    assert ch05.check_separable_cost.grade(stub) is None

@@ -8,7 +8,7 @@ import mxnet as mx
 from mxnet import nd
 
 import d2l_utils as d2l
-from d2l_utils.exercises.ch02 import inception_params_reference
+from d2l_utils.exercises._solutions.ch02 import inception_params_reference
 from d2l_utils.models.googlenet_lite import InceptionLite, googlenet_lite
 from d2l_utils.models.inception_v1 import TABLE1, Inception, inception_v1
 from d2l_utils.models.zoo import gluoncv_model

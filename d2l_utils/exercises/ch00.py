@@ -1,25 +1,24 @@
-"""Checks for chapter 00 (getting started)."""
-from . import exercise
+"""Checks for chapter 00 (getting started). Reference solutions: _solutions/ch00.py."""
+from . import as_count, as_int, exercise, only_checks
 
-TINY_CNN_PARAMS = (9 * 1 * 16 + 16) + (9 * 16 * 32 + 32) + (32 * 7 * 7 * 10 + 10)
+_TINY_CNN_PARAMS = (9 * 1 * 16 + 16) + (9 * 16 * 32 + 32) + (32 * 7 * 7 * 10 + 10)
 
 
-@exercise("Exercise 0.1 · Count the parameters")
+@exercise("Exercise 0.1 · Count the parameters", expects="a whole number")
 def check_tiny_cnn_params(count):
-    assert count == TINY_CNN_PARAMS, (
-        f"{count:,} is off by {count - TINY_CNN_PARAMS:+,}. Remember the biases, and that the dense "
-        "layer sees 32 channels of 7x7 after two 2x2 poolings.")
+    count = as_count(count)
+    assert count == _TINY_CNN_PARAMS, (
+        f"{count:,} is too {'low' if count < _TINY_CNN_PARAMS else 'high'}. Count layer by layer: "
+        "a 3x3 conv from C_in to C_out has 9*C_in*C_out weights plus C_out biases; the dense layer "
+        "sees 32 channels of 7x7 after two 2x2 poolings, and has biases too. Pooling has no parameters.")
 
 
-@exercise("Exercise 0.2 · Output size of a convolution")
+@exercise("Exercise 0.2 · Output size of a convolution", expects="a function (n, k, padding, stride) -> int")
 def check_conv_output_size(fn):
     for n, k, p, s in [(28, 3, 1, 1), (28, 5, 0, 1), (224, 7, 3, 2), (32, 3, 1, 2), (7, 7, 0, 1)]:
         want = (n + 2 * p - k) // s + 1
-        got = fn(n, k, p, s)
+        got = as_int(fn(n, k, p, s), f"conv_output_size({n}, {k}, {p}, {s})")
         assert got == want, f"n={n}, k={k}, padding={p}, stride={s}: you give {got}, expected {want}."
 
 
-SOLUTIONS = {"check_tiny_cnn_params": TINY_CNN_PARAMS,
-             "check_conv_output_size": lambda n, k, p, s: (n + 2 * p - k) // s + 1}
-WRONG = {"check_tiny_cnn_params": TINY_CNN_PARAMS - 10,
-         "check_conv_output_size": lambda n, k, p, s: (n + p - k) // s + 1}
+__dir__ = only_checks(globals())

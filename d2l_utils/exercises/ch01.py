@@ -1,7 +1,7 @@
-"""Checks for chapter 01 (1x1 convolutions and NiN)."""
+"""Checks for chapter 01 (1x1 convolutions and NiN). Reference solutions: _solutions/ch01.py."""
 import numpy as np
 
-from . import exercise
+from . import as_int, exercise, only_checks
 from ..accounting import conv_macs
 
 
@@ -9,7 +9,7 @@ from ..accounting import conv_macs
 def check_conv_macs(my_conv_macs):
     cases = [(192, 32, 5, 28, 28), (192, 16, 1, 28, 28), (3, 64, 7, 112, 112), (1, 1, 1, 1, 1)]
     for c_in, c_out, k, h, w in cases:
-        got = my_conv_macs(c_in, c_out, k, h, w)
+        got = as_int(my_conv_macs(c_in, c_out, k, h, w), f"my_conv_macs({c_in}, {c_out}, {k}, {h}, {w})")
         want = conv_macs(c_in, c_out, (k, k), (h, w))
         assert got == want, f"for c_in={c_in}, c_out={c_out}, k={k}, out {h}x{w} you give {got}, expected {want}."
 
@@ -20,7 +20,8 @@ def check_bottleneck_channels(r):
 
     def cost(c):
         return conv_macs(192, c, (1, 1), (28, 28)) + conv_macs(c, 32, (5, 5), (28, 28))
-    assert isinstance(r, (int, np.integer)) and r > 0, "r must be a positive whole number of channels."
+    r = as_int(r, "r")
+    assert r > 0, "r must be a positive whole number of channels."
     assert cost(r) <= direct / 5, f"with r={r} the bottleneck costs {cost(r):,} MACs, more than a fifth ({direct / 5:,.0f})."
     assert cost(r + 1) > direct / 5, f"r={r} fits, but a larger r fits too."
 
@@ -37,21 +38,4 @@ def check_conv1x1(conv1x1_numpy):
     assert np.allclose(got, want), "shape is right but the values are not: check which axis you sum over."
 
 
-def _largest_r():
-    r = 1
-    while conv_macs(192, r + 1, (1, 1), (28, 28)) + conv_macs(r + 1, 32, (5, 5), (28, 28)) <= \
-            conv_macs(192, 32, (5, 5), (28, 28)) / 5:
-        r += 1
-    return r
-
-
-SOLUTIONS = {
-    "check_conv_macs": lambda c_in, c_out, k, h, w: k * k * c_in * c_out * h * w,
-    "check_bottleneck_channels": _largest_r(),
-    "check_conv1x1": lambda X, W, b: np.einsum("oc,bchw->bohw", W, X) + b[None, :, None, None],
-}
-WRONG = {
-    "check_conv_macs": lambda c_in, c_out, k, h, w: k * c_in * c_out * h * w,
-    "check_bottleneck_channels": _largest_r() + 1,
-    "check_conv1x1": lambda X, W, b: np.einsum("oc,bchw->bohw", W, X),
-}
+__dir__ = only_checks(globals())

@@ -1,7 +1,7 @@
-"""Checks for the exercises of chapter 02 (Inception / GoogLeNet)."""
+"""Checks for the exercises of chapter 02 (Inception / GoogLeNet). Reference solutions: _solutions/ch02.py."""
 import math
 
-from . import exercise
+from . import as_int, exercise, only_checks
 
 # (in_channels, 1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5, pool proj) -> parameters with biases
 _MODULES = {(192, 64, 96, 128, 16, 32, 32): 163_696,        # 3a
@@ -9,28 +9,12 @@ _MODULES = {(192, 64, 96, 128, 16, 32, 32): 163_696,        # 3a
             (10, 4, 3, 5, 2, 7, 6): 662}                    # a toy module
 
 
-def inception_params_reference(in_ch, c1, c3r, c3, c5r, c5, pool_proj):
-    """Weights + biases of a paper-style Inception module (5x5 kernels in branch 3)."""
-    return (in_ch * c1 + c1                           # 1x1
-            + in_ch * c3r + c3r + c3r * c3 * 9 + c3   # 1x1 reduce -> 3x3
-            + in_ch * c5r + c5r + c5r * c5 * 25 + c5  # 1x1 reduce -> 5x5
-            + in_ch * pool_proj + pool_proj)          # max-pool -> 1x1
-
-
 @exercise("Exercise 2.1 · parameters of an Inception module")
 def check_inception_params(fn):
     for args, expected in _MODULES.items():
-        got = fn(*args)
+        got = as_int(fn(*args), f"inception_params{args}")
         assert got == expected, (f"inception_params{args} returned {got}, expected {expected}. "
                                  "Count weights (in x out x k x k) and one bias per output channel.")
-
-
-def bottleneck_macs_reference(in_ch, reduce_ch, out_ch, k, size):
-    """(MACs of a direct k x k conv in_ch -> out_ch, MACs of 1x1 in_ch -> reduce_ch then
-    k x k reduce_ch -> out_ch), both at size x size output ('same' padding)."""
-    direct = out_ch * size * size * in_ch * k * k
-    bottleneck = reduce_ch * size * size * in_ch + out_ch * size * size * reduce_ch * k * k
-    return direct, bottleneck
 
 
 @exercise("Exercise 2.2 · the 1x1 bottleneck's MAC saving")
@@ -39,11 +23,11 @@ def check_bottleneck_macs(fn):
              (10, 16, 24, 5, 12): (864_000, 1_405_440),         # the MNIST post's first module
              (480, 16, 48, 5, 14): (112_896_000, 5_268_480)}    # 4a
     for args, expected in cases.items():
-        got = tuple(int(v) for v in fn(*args))
+        got = tuple(as_int(v, f"bottleneck_macs{args}'s items") for v in fn(*args))
         assert got == expected, f"bottleneck_macs{args} returned {got}, expected {expected}."
 
 
-def double_softmax_loss_range_reference(num_classes):
+def _double_softmax_loss_range(num_classes):
     """Smallest and largest cross-entropy when the net already applied a softmax: the
     'logits' p lie in [0, 1] and sum to 1, so the loss is -log(e^p_y / sum_j e^p_j):
     smallest for p = one-hot(y), largest for p = one-hot(another class)."""
@@ -55,12 +39,10 @@ def double_softmax_loss_range_reference(num_classes):
 def check_double_softmax_loss_range(fn):
     for k in (2, 10, 1000):
         lo, hi = (float(v) for v in fn(k))
-        ref_lo, ref_hi = double_softmax_loss_range_reference(k)
+        ref_lo, ref_hi = _double_softmax_loss_range(k)
         assert math.isclose(lo, ref_lo, rel_tol=1e-6) and math.isclose(hi, ref_hi, rel_tol=1e-6), (
             f"for {k} classes you gave ({lo:.4f}, {hi:.4f}); the loss is smallest when p_y = 1 and "
             "every other p_j = 0, largest when p_y = 0 and one other p_j = 1.")
 
 
-SOLUTIONS = {"check_inception_params": inception_params_reference,
-             "check_bottleneck_macs": bottleneck_macs_reference,
-             "check_double_softmax_loss_range": double_softmax_loss_range_reference}
+__dir__ = only_checks(globals())

@@ -1,7 +1,7 @@
-"""Checks for the exercises of chapter 03 (ResNet)."""
+"""Checks for the exercises of chapter 03 (ResNet). Reference solutions: _solutions/ch03.py."""
 import numpy as np
 
-from . import as_count, exercise
+from . import as_count, as_int, exercise, only_checks, parameter_names
 
 
 def _side(n, k, s, p):
@@ -22,7 +22,7 @@ def check_stage_shapes(stage_shapes):
     for size in (96, 224, 28, 33):
         got = stage_shapes(size)
         want = _reference_stage_shapes(size)
-        got = [tuple(int(v) for v in s) for s in got]
+        got = [tuple(as_int(v, f"stage_shapes({size})'s sizes") for v in s) for s in got]
         assert got == want, f"for a {size}x{size} input expected {want}, got {got}"
 
 
@@ -39,7 +39,7 @@ def check_fixed_block(block_class):
         total = y.sum()
     assert y.shape == x.shape, f"the block must keep the shape {x.shape}, got {y.shape}"
     total.backward()
-    params = blk.collect_params()
+    params = parameter_names(blk)  # 'conv1.weight', as the student named the layers
     trainable = {n: p for n, p in params.items() if p.grad_req != "null"}
     frozen = [n for n, p in params.items() if p.grad_req == "null"
               and not n.endswith(("running_mean", "running_var"))]
@@ -68,26 +68,9 @@ def _leaves(block):
 @exercise("Exercise 3.3 · ResNet-34")
 def check_resnet34(answer):
     n = as_count(answer)
-    assert int(n) != 11_689_512, "that is ResNet-18: use layers=(3, 4, 6, 3)"
-    assert int(n) == 21_797_672, (f"{int(n):,} is not the ImageNet ResNet-34 count (convs without "
+    assert n != 11_689_512, "that is ResNet-18: use layers=(3, 4, 6, 3)"
+    assert n == 21_797_672, (f"{n:,} is not the ImageNet ResNet-34 count (convs without "
                                   "bias, BN on the projection, 3 input channels, 1000 classes)")
 
 
-def _stage_shapes_solution(size):
-    return _reference_stage_shapes(size)
-
-
-def _fixed_block_solution():
-    from d2l_utils.models.resnet import ResidualBlock
-    return ResidualBlock
-
-
-def _resnet34_solution():
-    from d2l_utils import count_parameters
-    from d2l_utils.models.resnet import resnet
-    return count_parameters(resnet((3, 4, 6, 3), 1000, 3))[0]
-
-
-SOLUTIONS = {"check_stage_shapes": _stage_shapes_solution,
-             "check_fixed_block": _fixed_block_solution(),
-             "check_resnet34": _resnet34_solution}
+__dir__ = only_checks(globals())

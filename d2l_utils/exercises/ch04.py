@@ -1,5 +1,5 @@
-"""Checks for the exercises of chapter 04 (DenseNet)."""
-from . import as_count, exercise
+"""Checks for the exercises of chapter 04 (DenseNet). Reference solutions: _solutions/ch04.py."""
+from . import as_count, as_int, exercise, only_checks
 
 
 def _reference_dense_channels(num_init_features, growth_rate, block_config):
@@ -19,7 +19,7 @@ CONFIGS = [(64, 32, (4, 4, 4, 4)), (64, 32, (6, 12, 24, 16)), (96, 48, (6, 12, 3
 @exercise("Exercise 4.1 · Channel bookkeeping")
 def check_dense_channels(dense_channels):
     for cfg in CONFIGS:
-        got = [int(c) for c in dense_channels(*cfg)]
+        got = [as_int(c, f"dense_channels{cfg}'s items") for c in dense_channels(*cfg)]
         want = _reference_dense_channels(*cfg)
         assert got == want, f"for {cfg} expected {want}, got {got}"
 
@@ -28,24 +28,15 @@ def check_dense_channels(dense_channels):
 def check_conv_block_params(conv_block_params):
     for c_in, k in ((64, 32), (160, 32), (3, 10), (1, 1)):
         want = 2 * c_in + 9 * c_in * k + k
-        got = conv_block_params(c_in, k)
+        got = as_int(conv_block_params(c_in, k), f"conv_block_params({c_in}, {k})")
         assert got == want, f"conv_block_params({c_in}, {k}) should be {want:,}, got {got}"
 
 
 @exercise("Exercise 4.3 · DenseNet-169")
 def check_densenet169(answer):
     n = as_count(answer)
-    assert int(n) != 7_978_856, "that is DenseNet-121: the blocks of DenseNet-169 are (6, 12, 32, 32)"
-    assert int(n) == 14_149_480, f"{int(n):,} is not DenseNet-169's trainable parameter count"
+    assert n != 7_978_856, "that is DenseNet-121: the blocks of DenseNet-169 are (6, 12, 32, 32)"
+    assert n == 14_149_480, f"{n:,} is not DenseNet-169's trainable parameter count"
 
 
-def _densenet169_solution():
-    from d2l_utils import count_parameters
-    from d2l_utils.models.densenet import densenet
-    return count_parameters(densenet(64, 32, (6, 12, 32, 32), bn_size=4, num_classes=1000,
-                                     in_channels=3, use_bias=False))[0]
-
-
-SOLUTIONS = {"check_dense_channels": _reference_dense_channels,
-             "check_conv_block_params": lambda c_in, k: 2 * c_in + 9 * c_in * k + k,
-             "check_densenet169": _densenet169_solution}
+__dir__ = only_checks(globals())
