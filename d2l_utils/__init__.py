@@ -15,7 +15,7 @@ from .data import (DatasetNotFound, DatasetCorrupted, load_mnist, load_fashion_m
                    load_cifar10, load_image_folder, load_indian_pines, load_ehu_scene,
                    read_idx_dataset, data_dir)
 from .accounting import (count_parameters, layer_table, print_layer_table, conv_macs,  # noqa: E402
-                         dense_macs, total_macs)
+                         dense_macs, total_macs, same_model)
 from .metrics import (evaluate_accuracy, predict_labels, confusion_matrix,  # noqa: E402
                       plot_confusion_matrix)
 from .plots import LivePlot, show_images, save_or_show  # noqa: E402

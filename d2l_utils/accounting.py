@@ -155,3 +155,20 @@ def count_parameters(net, input_shape=None, ctx=None):
     trainable = sum(int(np.prod(p.shape)) for p in params.values() if p.grad_req != "null")
     frozen = sum(int(np.prod(p.shape)) for p in params.values() if p.grad_req == "null")
     return trainable, frozen
+
+
+def same_model(net, reference, input_shape, ctx=None, atol=1e-5):
+    """True when ``reference`` (e.g. the package's model) is the same network as ``net``:
+    ``net``'s weights load into it strictly by structural name (a layer more, less or of
+    another shape fails) and then both give the same output on a random batch (inference mode)."""
+    import os
+    import tempfile
+    ctx = ctx or mx.cpu()
+    X = nd.random.uniform(shape=input_shape, ctx=ctx)
+    initialize_if_needed(net, ctx)
+    expected = net(X)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "net.params")
+        net.save_parameters(path)
+        reference.load_parameters(path, ctx=ctx)  # strict: raises on any mismatch
+    return bool(np.allclose(expected.asnumpy(), reference(X).asnumpy(), atol=atol))
