@@ -1,0 +1,211 @@
+"""A local parameter-server cluster on 127.0.0.1: one scheduler, M servers, N workers.
+
+MXNet's ``tools/launch.py`` needs dmlc-core's tracker (``dmlc_tracker``), which the pip
+wheel does not ship and which is not on the package index (checked for mxnet==1.9.1), so
+the course brings this small launcher instead::
+
+    python -m d2l_utils.launch -n 2 -s 1 --time-limit 120 -- python my_worker.py --lr 0.1
+
+Every process gets the ``DMLC_*`` variables that ps-lite reads, starts in its own process
+group and dies with the launcher (``PR_SET_PDEATHSIG``). Its output comes back line by line,
+prefixed by role and launch index (``[worker 1]``: the kvstore rank the scheduler assigns
+may differ; the worker prints ``kv.rank`` itself when it matters). The job ends
+
+* when every worker has exited 0 (the servers and the scheduler then exit by themselves),
+* when any process dies or exits non-zero: the others are killed at once, since in
+  ``dist_sync`` the survivors would wait for the dead one's gradients forever,
+* at the time limit.
+
+No process is left behind in any of these cases. On real hosts the same variables are set
+by hand or by a cluster manager (see :func:`dmlc_env` and chapter 07)."""
+import argparse
+import ctypes
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+PR_SET_PDEATHSIG = 1
+
+# What servers and the scheduler run. Plain ``import mxnet`` would start the server in the
+# middle of MXNet's own import, and the server could then not unpickle an optimizer class of
+# the course's (d2l_utils.distributed's, for dist_async): import everything as a "worker"
+# first, then start the server role.
+SERVER_BOOT = """
+import os
+role = os.environ.get("DMLC_ROLE", "server")
+os.environ["DMLC_ROLE"] = "worker"
+import d2l_utils.distributed
+os.environ["DMLC_ROLE"] = role
+from mxnet.kvstore import kvstore_server
+kvstore_server._init_kvstore_server_module()
+"""
+SHUTDOWN_GRACE_S = 10.0   # servers and scheduler get this long to exit after the workers
+
+
+class ClusterError(RuntimeError):
+    """A process of the job died, or the job ran past its time limit."""
+
+
+@dataclass
+class JobResult:
+    returncodes: dict                      # "worker 0" -> exit code
+    lines: list = field(default_factory=list)   # (name, text) in arrival order
+    wall_s: float = 0.0
+
+    def output(self, name):
+        """Everything process ``name`` (e.g. ``"worker 1"``) printed."""
+        return [text for who, text in self.lines if who == name]
+
+
+def free_port(host="127.0.0.1"):
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def dmlc_env(role, root_uri, root_port, num_workers, num_servers, node_host=None):
+    """The variables ps-lite reads in every process of a job (also on real hosts)."""
+    env = {"DMLC_ROLE": role, "DMLC_PS_ROOT_URI": str(root_uri),
+           "DMLC_PS_ROOT_PORT": str(root_port), "DMLC_NUM_WORKER": str(num_workers),
+           "DMLC_NUM_SERVER": str(num_servers)}
+    if node_host:
+        env["DMLC_NODE_HOST"] = node_host   # the address this process announces to the others
+    return env
+
+
+def _die_with_parent():
+    """In the child, before exec: its own process group, and SIGKILL when the launcher dies."""
+    os.setsid()
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # not Linux: the launcher's finally-block still kills the group
+        pass
+
+
+def _kill(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _pump(name, stream, sink):
+    for raw in iter(stream.readline, b""):
+        sink.put((name, raw.decode(errors="replace").rstrip("\n")))
+    stream.close()
+
+
+def launch_local(command, num_workers=2, num_servers=1, time_limit=300, env=None,
+                 server_command=None, echo=True, threads_per_process=None):
+    """Run ``command`` (a list) as ``num_workers`` workers of a local cluster and wait.
+
+    Returns a :class:`JobResult`; raises :class:`ClusterError` when a process dies or
+    exits non-zero (the message names it and how long the job ran) or at ``time_limit``
+    seconds. ``env``: extra variables for every process; each worker also gets
+    ``D2L_LAUNCH_INDEX``. ``threads_per_process``: ``OMP_NUM_THREADS`` for each process
+    (default: the cores shared out, at least 1)."""
+    port = free_port()
+    server_command = server_command or [sys.executable, "-c", SERVER_BOOT]
+    threads = threads_per_process or max(1, (os.cpu_count() or 1) // max(1, num_workers))
+    base = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED="1", **(env or {}))
+    plan = [("scheduler", "scheduler", server_command)]
+    plan += [(f"server {i}", "server", server_command) for i in range(num_servers)]
+    plan += [(f"worker {i}", "worker", list(command)) for i in range(num_workers)]
+    sink = queue.Queue()
+    procs, result, start = {}, JobResult(returncodes={}), time.time()
+    try:
+        for name, role, cmd in plan:
+            proc_env = dict(base, **dmlc_env(role, "127.0.0.1", port, num_workers, num_servers,
+                                             node_host="127.0.0.1"))
+            if role == "worker":
+                proc_env["D2L_LAUNCH_INDEX"] = name.split()[1]
+            proc = subprocess.Popen(cmd, env=proc_env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    preexec_fn=_die_with_parent)
+            procs[name] = proc
+            threading.Thread(target=_pump, args=(name, proc.stdout, sink), daemon=True).start()
+        _supervise(procs, sink, result, start, time_limit, echo)
+    finally:
+        for proc in procs.values():
+            _kill(proc)
+        for proc in procs.values():
+            proc.wait()
+        _drain(sink, result, echo)
+        result.wall_s = time.time() - start
+    return result
+
+
+def _drain(sink, result, echo):
+    while True:
+        try:
+            name, text = sink.get_nowait()
+        except queue.Empty:
+            return
+        result.lines.append((name, text))
+        if echo:
+            print(f"[{name}] {text}", flush=True)
+
+
+def _supervise(procs, sink, result, start, time_limit, echo):
+    workers_done_at = None
+    while True:
+        try:
+            name, text = sink.get(timeout=0.1)
+            result.lines.append((name, text))
+            if echo:
+                print(f"[{name}] {text}", flush=True)
+        except queue.Empty:
+            pass
+        elapsed = time.time() - start
+        for name, proc in procs.items():
+            code = proc.poll()
+            if code is None or name in result.returncodes:
+                continue
+            result.returncodes[name] = code
+            if code != 0:
+                how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+                raise ClusterError(f"{name} (pid {proc.pid}) {how} after {elapsed:.1f} s; "
+                                   f"ending the job: the other processes were killed.")
+        workers = [n for n in procs if n.startswith("worker")]
+        if all(n in result.returncodes for n in workers):
+            workers_done_at = workers_done_at or time.time()
+            if len(result.returncodes) == len(procs):
+                return
+            if time.time() - workers_done_at > SHUTDOWN_GRACE_S:
+                return  # every worker finished; the finally-block ends the lingering servers
+        if elapsed > time_limit:
+            raise ClusterError(f"the job ran past its time limit of {time_limit} s; "
+                               f"every process was killed (still running: "
+                               f"{', '.join(n for n in procs if n not in result.returncodes)}).")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Run a command as the workers of a local MXNet parameter-server cluster.")
+    parser.add_argument("-n", "--num-workers", type=int, default=2)
+    parser.add_argument("-s", "--num-servers", type=int, default=1)
+    parser.add_argument("--time-limit", type=float, default=600, help="seconds (default 600)")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- python worker.py ...")
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("give the worker command after --")
+    try:
+        result = launch_local(command, args.num_workers, args.num_servers, args.time_limit)
+    except ClusterError as err:
+        print(f"launch: {err}", file=sys.stderr)
+        return 1
+    print(f"launch: {args.num_workers} workers and {args.num_servers} servers finished "
+          f"in {result.wall_s:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
