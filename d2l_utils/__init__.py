@@ -19,8 +19,10 @@ from .accounting import (count_parameters, layer_table, print_layer_table, conv_
 from .metrics import (evaluate_accuracy, predict_labels, confusion_matrix,  # noqa: E402
                       plot_confusion_matrix)
 from .plots import LivePlot, show_images, save_or_show  # noqa: E402
-from .training import (train, hold_then_cosine, TrainingDiverged, CheckpointMismatch,  # noqa: E402
-                       load_checkpoint)
+from .training import train, hold_then_cosine, TrainingDiverged  # noqa: E402
+from .checkpoints import (CheckpointMismatch, CheckpointCorrupted, load_checkpoint,  # noqa: E402
+                          latest_checkpoint)
+from .inputs import InputMismatch, check_input  # noqa: E402
 from .speed import measure_training_throughput, compare_hybridize  # noqa: E402
 
 __version__ = "0.1.0"

@@ -8,14 +8,9 @@ if not os.environ.get("DISPLAY") and "ipykernel" not in __import__("sys").module
     matplotlib.use("Agg")  # headless scripts and tests
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-
-def in_notebook():
-    try:
-        from IPython import get_ipython
-        return get_ipython() is not None and hasattr(get_ipython(), "kernel")
-    except ImportError:
-        return False
+from .progress import in_notebook  # noqa: E402,F401  (public here too)
 
 
 def _png(fig):
@@ -47,12 +42,16 @@ def save_or_show(fig, name):
 class LivePlot:
     """Curves that grow while training: ``add(x, {'train loss': v, ...})`` redraws.
 
-    In Jupyter the figure updates in place; headless it is written to a PNG."""
+    In Jupyter the figure updates in place; headless it is written to a PNG. ``xlim`` fixes
+    the x range (``d2l.train`` gives (0, num_epochs), with points every fifth of an epoch);
+    ``integer_x`` puts ticks on whole numbers only (epochs: no 0.5 or 1.5 ticks)."""
 
-    def __init__(self, xlabel="epoch", title=None, name="training", ylim=None):
+    def __init__(self, xlabel="epoch", title=None, name="training", ylim=None, xlim=None,
+                 integer_x=None):
         self.series, self.xs = {}, {}
         self.fig, self.axes = plt.subplots(1, 2, figsize=(9, 3.2))
-        self.xlabel, self.title, self.name, self.ylim = xlabel, title, name, ylim
+        self.xlabel, self.title, self.name, self.ylim, self.xlim = xlabel, title, name, ylim, xlim
+        self.integer_x = xlabel == "epoch" if integer_x is None else integer_x
         self.handle = None
         plt.close(self.fig)  # drawn explicitly, not by the inline backend at cell end
 
@@ -76,6 +75,12 @@ class LivePlot:
             self.axes[1].set_ylim(*self.ylim)
         for ax in self.axes:
             ax.set_xlabel(self.xlabel)
+            if self.xlim:
+                lo, hi = self.xlim
+                pad = 0.03 * (hi - lo)  # points on the last epoch stay whole
+                ax.set_xlim(lo - pad, hi + pad)
+            if self.integer_x:
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
             if ax.lines:
                 ax.legend(fontsize=8)

@@ -2,12 +2,20 @@
 
 Datasets here are decoded once into uint8 arrays; each batch is sliced, augmented and
 converted to float32 with vectorised numpy in a background thread, so preparing the
-next batch overlaps with training on the current one."""
+next batch overlaps with training on the current one.
+
+Randomness is a function of position, not of history: epoch ``e``'s order comes from a
+generator seeded by (seed, e) and batch ``i``'s augmentation from one seeded by (seed, e, i).
+So the batches do not depend on when the background thread runs, on how many batches an
+earlier, interrupted iteration consumed, or on whether the process was restarted: a run
+resumed at epoch 3 sees exactly the batches the uninterrupted run saw."""
 import queue
 import threading
 
 import numpy as np
 from mxnet import nd
+
+from ..seeding import fresh_seed, rng_at
 
 
 class ArrayLoader:
@@ -15,7 +23,9 @@ class ArrayLoader:
 
     X: uint8/float array (N, ...); y: int array (N,). ``transform(X_batch, rng)`` maps a
     numpy batch to the float32 network input. ``drop_last`` keeps every batch the same
-    shape, which a statically hybridized network needs."""
+    shape, which a statically hybridized network needs. Each ``for`` loop over the loader
+    is the next epoch (0, 1, 2, ...) unless ``set_epoch`` says which one it is, as
+    ``d2l.train`` does. ``seed=None`` draws a random seed (kept in ``self.seed``)."""
 
     def __init__(self, X, y, batch_size, shuffle=False, transform=None, drop_last=False,
                  seed=None, prefetch=2):
@@ -26,12 +36,17 @@ class ArrayLoader:
         self.X, self.y = X, np.asarray(y, dtype=np.int64)
         self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
         self.transform = transform
-        self.rng = np.random.default_rng(seed)
+        self.seed = fresh_seed() if seed is None else int(seed)
         self.prefetch = prefetch
+        self._next_epoch = 0
 
     def reseed(self, seed):
         """Fix the shuffling and augmentation order (``d2l.train(seed=...)`` calls it)."""
-        self.rng = np.random.default_rng(seed)
+        self.seed = int(seed)
+
+    def set_epoch(self, epoch):
+        """The next iteration is epoch ``epoch``: its order and augmentation are that epoch's."""
+        self._next_epoch = int(epoch)
 
     @property
     def num_examples(self):
@@ -41,19 +56,24 @@ class ArrayLoader:
         n, b = len(self.X), self.batch_size
         return n // b if self.drop_last else -(-n // b)
 
-    def _batches(self):
-        order = self.rng.permutation(len(self.X)) if self.shuffle else np.arange(len(self.X))
+    def _batches(self, epoch):
+        n = len(self.X)
+        order = rng_at(self.seed, epoch).permutation(n) if self.shuffle else np.arange(n)
         for i in range(len(self)):
             idx = order[i * self.batch_size:(i + 1) * self.batch_size]
             if self.shuffle:
                 idx = np.sort(idx)  # sorted gathers are faster; the batch is still random
             X = self.X[idx]
-            X = self.transform(X, self.rng) if self.transform else X.astype(np.float32)
+            X = self.transform(X, rng_at(self.seed, epoch, i)) if self.transform else X.astype(np.float32)
             yield np.ascontiguousarray(X, dtype=np.float32), self.y[idx].astype(np.float32)
 
     def __iter__(self):
+        epoch, self._next_epoch = self._next_epoch, self._next_epoch + 1
+        return self._iterate(epoch)
+
+    def _iterate(self, epoch):
         if self.prefetch <= 0:
-            for X, y in self._batches():
+            for X, y in self._batches(epoch):
                 yield nd.array(X), nd.array(y)
             return
         q = queue.Queue(maxsize=self.prefetch)
@@ -61,7 +81,7 @@ class ArrayLoader:
 
         def produce():
             try:
-                for item in self._batches():
+                for item in self._batches(epoch):
                     if stop.is_set():
                         return
                     q.put(item)
