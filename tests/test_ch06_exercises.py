@@ -38,3 +38,30 @@ def test_leaks_wrong():
         return (d <= window).any(axis=1)
     assert ch06.check_leaks.grade(euclidean) is False
     assert ch06.check_leaks.grade(whole_window) is False
+
+
+def test_ablation_wrong():
+    from mxnet.gluon import nn
+    from d2l_utils.exercises._solutions.ch06 import my_variant
+
+    def hybrid_as_2d(variant):                     # "2-D only" that is still the hybrid
+        from d2l_utils.models.hybridsn import HybridSN
+        return HybridSN(16) if variant == "2-D only" else my_variant(variant)
+
+    def other_head(variant):                       # the dense head changed too: not a controlled ablation
+        net = my_variant(variant)
+        net.add(nn.Dense(16))
+        return net
+    assert ch06.check_ablation.grade(hybrid_as_2d) is False
+    assert ch06.check_ablation.grade(other_head) is False
+    assert "Conv3D" in ch06.check_ablation.verdict(hybrid_as_2d).message
+
+
+def test_shuffle_wrong():
+    def identity(cube, seed):
+        return cube
+
+    def ignores_seed(cube, seed):
+        return cube[:, :, ::-1]
+    assert ch06.check_shuffle.grade(identity) is False
+    assert ch06.check_shuffle.grade(ignores_seed) is False

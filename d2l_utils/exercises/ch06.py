@@ -57,4 +57,83 @@ def check_leaks(my_leaks):
             "w // 2 rows AND w // 2 columns of its centre.")
 
 
+def _layers(net, kind):
+    """The layers of type ``kind`` inside ``net``, in the order they were registered."""
+    found = [net] if isinstance(net, kind) else []
+    for child in net._children.values():
+        found += _layers(child, kind)
+    return found
+
+
+def _build(my_variant, variant, bands=30, window=9, num_classes=16):
+    """The student's network for ``variant``: built, run once on zeros; (net, output shape,
+    output shape of each 3-D convolution)."""
+    import mxnet as mx
+    from mxnet.gluon import Block
+    net = my_variant(variant)
+    assert isinstance(net, Block), f"my_variant({variant!r}) returned {type(net).__name__}, not a Gluon network."
+    depths = []
+    hooks = [c.register_forward_hook(lambda blk, inp, out: depths.append(out.shape))
+             for c in _layers(net, mx.gluon.nn.Conv3D)]
+    if not any(p._data is not None or p._deferred_init for p in net.collect_params().values()):
+        net.initialize()
+    out = net(mx.nd.zeros((2, 1, bands, window, window)))
+    for h in hooks:
+        h.detach()
+    assert out.shape == (2, num_classes), (
+        f"my_variant({variant!r}) gives outputs of shape {out.shape} for a batch of 2 windows "
+        f"(2, 1, {bands}, {window}, {window}); expected (2, {num_classes}), one score per class.")
+    return net, depths
+
+
+def _check_head(net, variant):
+    from mxnet.gluon import nn
+    units = [d._units for d in _layers(net, nn.Dense)]
+    assert units[-3:] == [256, 128, 16], (
+        f"the dense layers of your {variant} net have {units} units; keep HybridSN's head "
+        "(256, 128, then one output per class) so that only the convolutions differ.")
+
+
+@exercise("Exercise 6.4 · 2-D only, 3-D only or hybrid?", expects="a function my_variant(variant) -> network")
+def check_ablation(my_variant):
+    from mxnet.gluon import nn
+    net, _ = _build(my_variant, "2-D only")
+    n3, n2 = len(_layers(net, nn.Conv3D)), len(_layers(net, nn.Conv2D))
+    assert n3 == 0, f"your 2-D only net still has {n3} Conv3D layer(s); every convolution should be a Conv2D."
+    assert n2 == 4, (f"your 2-D only net has {n2} Conv2D layers; HybridSN has four convolutions, "
+                     "keep four so that only their kind differs.")
+    _check_head(net, "2-D only")
+    net, shapes = _build(my_variant, "3-D only")
+    n3, n2 = len(_layers(net, nn.Conv3D)), len(_layers(net, nn.Conv2D))
+    assert n2 == 0, f"your 3-D only net still has {n2} Conv2D layer(s); every convolution should be a Conv3D."
+    assert n3 == 4, (f"your 3-D only net has {n3} Conv3D layers; HybridSN has four convolutions, "
+                     "keep four so that only their kind differs.")
+    assert shapes[-1][2] > 1, (
+        f"the last Conv3D of your 3-D only net outputs {shapes[-1][1:]}: depth 1. A kernel as deep as "
+        "its input is exactly HybridSN's 2-D layer (Eq. 1 with the depth folded into channels), so this is "
+        "the hybrid again. Give the fourth convolution a short kernel along the depth, like the others.")
+    _check_head(net, "3-D only")
+
+
+@exercise("Exercise 6.5 · Shuffle the PCA components", expects="a function my_shuffle(cube, seed) -> cube")
+def check_shuffle(my_shuffle):
+    rng = np.random.default_rng(5)
+    cube = rng.normal(size=(6, 7, 30)).astype(np.float32)
+    first = np.asarray(my_shuffle(cube.copy(), 0))
+    assert first.shape == cube.shape, f"the shuffled cube has shape {first.shape}; it must keep {cube.shape}."
+    flat, out = cube.reshape(-1, 30), first.reshape(-1, 30)
+    source = [np.flatnonzero((flat == out[:, [k]]).all(axis=0)) for k in range(30)]
+    assert all(len(s) == 1 for s in source), (
+        "some output component is not one of the input components: shuffle the last axis (the "
+        "components) as a whole, do not move pixels or mix values.")
+    order = np.array([s[0] for s in source])
+    assert sorted(order) == list(range(30)), "every component must appear exactly once."
+    assert (order != np.arange(30)).mean() > 0.5, (
+        "most components are still in their place: use a random permutation of all 30.")
+    again = np.asarray(my_shuffle(cube.copy(), 0))
+    assert np.array_equal(again, first), "the same seed must give the same order (use it for the generator)."
+    other = np.asarray(my_shuffle(cube.copy(), 1))
+    assert not np.array_equal(other, first), "another seed should give another order."
+
+
 __dir__ = only_checks(globals())
