@@ -28,6 +28,8 @@ import mxnet as mx
 import numpy as np
 from mxnet import nd
 
+from .data.loader import ArrayLoader
+
 METRIC_KEY = 1 << 24   # first kvstore key of the course's own reductions (the model uses 0, 1, ...)
 BYTES_PER_FLOAT32 = 4
 
@@ -63,7 +65,6 @@ def shard_loader(loader, num_parts, part_index, batch_size=None):
     """The same kind of loader over one worker's shard (an ArrayLoader, as all the course's
     loaders are). ``batch_size`` defaults to the loader's batch size / ``num_parts``: the
     loader's batch size stays the global one."""
-    from .data.loader import ArrayLoader
     if num_parts == 1:
         return loader
     if not isinstance(loader, ArrayLoader):
@@ -76,13 +77,21 @@ def shard_loader(loader, num_parts, part_index, batch_size=None):
                              f"{num_parts} workers")
         batch_size = loader.batch_size // num_parts
     idx = shard_indices(len(loader.X), num_parts, part_index)
-    shard = ArrayLoader(loader.X[idx], loader.y[idx], batch_size, shuffle=loader.shuffle,
-                        transform=loader.transform, drop_last=loader.drop_last,
-                        seed=rank_seed(getattr(loader, "seed", 0), part_index),
-                        prefetch=loader.prefetch)
-    shard.shard_of = (num_parts, part_index)
-    shard.indices = idx   # positions in the full loader's arrays
-    return shard
+    return ShardLoader(loader, idx, batch_size, num_parts, part_index)
+
+
+class ShardLoader(ArrayLoader):
+    """One worker's part of an ArrayLoader; ``reseed(s)`` gives it this rank's own stream."""
+
+    def __init__(self, loader, indices, batch_size, num_parts, part_index):
+        self.shard_of, self.indices = (num_parts, part_index), indices  # positions in loader.X
+        super().__init__(loader.X[indices], loader.y[indices], batch_size, shuffle=loader.shuffle,
+                         transform=loader.transform, drop_last=loader.drop_last,
+                         seed=rank_seed(getattr(loader, "seed", 0), part_index),
+                         prefetch=loader.prefetch)
+
+    def reseed(self, seed):
+        super().reseed(rank_seed(seed, self.shard_of[1]))
 
 
 def rank_seed(seed, rank):
@@ -140,18 +149,34 @@ class Cluster:
     def is_root(self):
         return self.rank == 0
 
-    def trainer_args(self, optimizer, optimizer_params):
-        """The Trainer's (optimizer, optimizer_params, kvstore keywords) for this set-up."""
+    def check_supported(self, lr_schedule=None, checkpoint_dir=None):
+        """dist_async keeps the optimizer on the servers: say so before training starts."""
+        if self.distributed and not self.synchronous:
+            if lr_schedule is not None:
+                raise ValueError("lr_schedule cannot work with dist_async: the optimizer runs on "
+                                 "the servers, a worker's learning rate never reaches them. Use an "
+                                 "MXNet lr_scheduler in optimizer_params, or dist_sync.")
+            if checkpoint_dir is not None:
+                raise ValueError("checkpoints need the trainer's states, which live on the servers "
+                                 "with dist_async (MXNet cannot save them); use dist_sync.")
+
+    def make_trainer(self, params, optimizer="sgd", optimizer_params=None):
+        """A ``gluon.Trainer`` set up for this kvstore (see the module's docstring)."""
+        from mxnet import gluon
+        optimizer_params = dict(optimizer_params or {})
         if self.kv is None:
-            return optimizer, optimizer_params, {}
+            return gluon.Trainer(params, optimizer, optimizer_params)
         if self.distributed and not self.synchronous:
             inner = (optimizer if isinstance(optimizer, mx.optimizer.Optimizer)
                      else mx.optimizer.create(optimizer, **optimizer_params))
-            return _ServerOptimizer(inner), None, {"kvstore": self.kv, "update_on_kvstore": True}
-        keywords = {"kvstore": self.kv}
-        if self.distributed:
-            keywords["update_on_kvstore"] = False   # servers sum, every worker updates itself
-        return optimizer, optimizer_params, keywords
+            return gluon.Trainer(params, _ServerOptimizer(inner), kvstore=self.kv,
+                                 update_on_kvstore=True)
+        # dist_sync: the servers sum, every worker updates itself; local/device: MXNet's choice.
+        return gluon.Trainer(params, optimizer, optimizer_params, kvstore=self.kv,
+                             update_on_kvstore=False if self.distributed else None)
+
+    def rank_seed(self, seed):
+        return rank_seed(seed, self.rank)
 
     def step_size(self, local_batch):
         """What to pass to ``trainer.step``: the global batch in ``dist_sync`` (the servers
@@ -233,6 +258,37 @@ def evaluate_accuracy(cluster, net, test_iter, ctx):
 
 
 # ---------------------------------------------------------------- cost of communication
+
+def measure_step_split(net, loss, trainer, cluster, data_iter, ctx, num_steps, warmup=2):
+    """Measured seconds per step spent computing (forward + backward), communicating
+    (the kvstore's push and pull of every gradient) and updating, each waited for; the
+    mean over ``num_steps`` batches after ``warmup`` and, in a cluster, over the workers.
+    Needs an optimizer on the workers (not dist_async)."""
+    from mxnet import autograd
+    import time
+    times = np.zeros(3)
+    for i, (X, y) in enumerate(data_iter):
+        if i == warmup + num_steps:
+            break
+        X, y = X.as_in_context(ctx), y.as_in_context(ctx)
+        t0 = time.perf_counter()
+        with autograd.record():
+            l = loss(net(X), y)
+        l.backward()
+        nd.waitall()
+        t1 = time.perf_counter()
+        trainer.allreduce_grads()
+        nd.waitall()
+        t2 = time.perf_counter()
+        trainer.update(cluster.step_size(X.shape[0]))
+        nd.waitall()
+        if i >= warmup:
+            times += [t1 - t0, t2 - t1, time.perf_counter() - t2]
+    steps = min(num_steps, max(i + 1 - warmup, 1))
+    mean = cluster.allreduce_sum(times / steps, slot=3) / cluster.num_workers
+    return {"compute_s": mean[0], "communicate_s": mean[1], "update_s": mean[2],
+            "steps": steps, "batch_per_worker": int(X.shape[0])}
+
 
 def gradient_bytes(net):
     """Bytes of one full set of trainable parameters (float32): what a worker pushes as

@@ -49,7 +49,8 @@ SHUTDOWN_GRACE_S = 10.0   # servers and scheduler get this long to exit after th
 
 
 class ClusterError(RuntimeError):
-    """A process of the job died, or the job ran past its time limit."""
+    """A process of the job died, or the job ran past its time limit (``.result``: the
+    :class:`JobResult` so far)."""
 
 
 @dataclass
@@ -119,7 +120,7 @@ def launch_local(command, num_workers=2, num_servers=1, time_limit=300, env=None
     plan += [(f"server {i}", "server", server_command) for i in range(num_servers)]
     plan += [(f"worker {i}", "worker", list(command)) for i in range(num_workers)]
     sink = queue.Queue()
-    procs, result, start = {}, JobResult(returncodes={}), time.time()
+    procs, result, start, error = {}, JobResult(returncodes={}), time.time(), None
     try:
         for name, role, cmd in plan:
             proc_env = dict(base, **dmlc_env(role, "127.0.0.1", port, num_workers, num_servers,
@@ -132,6 +133,8 @@ def launch_local(command, num_workers=2, num_servers=1, time_limit=300, env=None
             procs[name] = proc
             threading.Thread(target=_pump, args=(name, proc.stdout, sink), daemon=True).start()
         _supervise(procs, sink, result, start, time_limit, echo)
+    except ClusterError as err:
+        error = err
     finally:
         for proc in procs.values():
             _kill(proc)
@@ -139,6 +142,9 @@ def launch_local(command, num_workers=2, num_servers=1, time_limit=300, env=None
             proc.wait()
         _drain(sink, result, echo)
         result.wall_s = time.time() - start
+    if error is not None:
+        error.result = result   # what every process printed, for the post-mortem
+        raise error
     return result
 
 
