@@ -30,6 +30,7 @@ minus every output nbval does not check:
 """
 import copy
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -41,8 +42,27 @@ CHECKED = "NBVAL_CHECK_OUTPUT"
 
 
 def chapters():
-    """The course's chapter notebooks: chapters/NN_name.ipynb, NN two digits."""
-    return sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    """The course's chapter notebooks, chapters/NN_name.ipynb: in a git checkout the tracked ones,
+    so that a copy a student saves beside them (03_resnet-Copy1.ipynb, 03_resnet_mine.ipynb) is
+    not one; without git, the names of lower-case letters, digits and underscores only."""
+    found = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    tracked = _git_tracked(ROOT / "chapters")
+    if tracked is None:
+        return [p for p in found if re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name)]
+    return [p for p in found if p in tracked]
+
+
+def _git_tracked(folder):
+    """The files git tracks under ``folder`` (a set of paths), or None outside a git checkout."""
+    import subprocess
+    if not (ROOT / ".git").exists():
+        return None
+    try:
+        out = subprocess.run(["git", "ls-files", "-z", "--", str(folder)], cwd=ROOT, capture_output=True,
+                             check=True, timeout=30).stdout.decode()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {ROOT / name for name in out.split("\0") if name}
 
 
 def build(src, out):
