@@ -160,7 +160,7 @@ def count_parameters(net, input_shape=None, ctx=None):
 def same_model(net, reference, input_shape, ctx=None, atol=1e-5):
     """True when ``reference`` (e.g. the package's model) is the same network as ``net``:
     ``net``'s weights load into it strictly by structural name (a layer more, less or of
-    another shape fails) and then both give the same output on a random batch (inference mode)."""
+    another shape: False) and then both give the same output on a random batch (inference mode)."""
     import os
     import tempfile
     ctx = ctx or mx.cpu()
@@ -170,5 +170,8 @@ def same_model(net, reference, input_shape, ctx=None, atol=1e-5):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "net.params")
         net.save_parameters(path)
-        reference.load_parameters(path, ctx=ctx)  # strict: raises on any mismatch
+        try:
+            reference.load_parameters(path, ctx=ctx)  # strict: any missing, extra or reshaped parameter
+        except (AssertionError, ValueError, mx.base.MXNetError):
+            return False
     return bool(np.allclose(expected.asnumpy(), reference(X).asnumpy(), atol=atol))

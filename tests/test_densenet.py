@@ -3,6 +3,7 @@ import d2l_utils as d2l  # noqa: F401  (first: threads)
 import numpy as np
 import pytest
 from mxnet import nd
+from mxnet.gluon import nn
 
 from d2l_utils.models.densenet import DenseBlock, conv_block, densenet, densenet121, transition_block
 from d2l_utils.models.resnet import resnet18
@@ -67,3 +68,14 @@ def test_densenet_is_smaller_and_cheaper_than_resnet18_at_96():
     shape = (1, 1, 96, 96)
     assert d2l.count_parameters(densenet(), shape)[0] * 10 < d2l.count_parameters(resnet18(), shape)[0]
     assert d2l.total_macs(densenet(), shape) * 2 < d2l.total_macs(resnet18(), shape)
+
+
+def test_compression_and_transition_pool_options():
+    rows = d2l.layer_table(densenet(growth_rate=16, compression=1.0), (1, 1, 96, 96), depth=1)
+    blocks = [r["output_shape"][0] for r in rows if r["type"] == "block"]
+    assert blocks == [128, 128, 192, 192, 256, 256, 320]          # theta = 1: transitions keep every channel
+    pools = [type(b[-1]).__name__ for b in densenet(transition_pool="max")
+             if isinstance(b, nn.HybridSequential) and len(b) == 4]
+    assert pools == ["MaxPool2D"] * 3
+    assert d2l.count_parameters(densenet(transition_pool="max"), (1, 1, 96, 96)) == \
+        d2l.count_parameters(densenet(), (1, 1, 96, 96))

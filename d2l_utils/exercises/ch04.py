@@ -1,5 +1,7 @@
 """Checks for the exercises of chapter 04 (DenseNet). Reference solutions: _solutions/ch04.py."""
 from . import as_count, as_int, exercise, only_checks
+from ._experiments import convs, leaves, own_accuracy, read_experiment, report
+from ..accounting import count_parameters
 
 
 def _reference_dense_channels(num_init_features, growth_rate, block_config):
@@ -37,6 +39,68 @@ def check_densenet169(answer):
     n = as_count(answer)
     assert n != 7_978_856, "that is DenseNet-121: the blocks of DenseNet-169 are (6, 12, 32, 32)"
     assert n == 14_149_480, f"{n:,} is not DenseNet-169's trainable parameter count"
+
+
+def _structure(net, test_iter):
+    """(growth rates, compressions, transition pools, input shape) read off a DenseNet-like net:
+    dense blocks are the children named DenseBlock, transitions the children holding a pool."""
+    from mxnet.gluon import nn
+    from ..figures.diagram import output_shapes
+    X, _ = next(iter(test_iter))
+    shape = (1,) + tuple(X.shape[1:])
+    rows = output_shapes(net, shape)
+    growth, compression, pools, c_in = [], [], [], shape[1]
+    for _, block, out in rows:
+        layers = leaves(block)
+        if type(block).__name__ == "DenseBlock":
+            growth += [k for kernel, k in convs(block) if kernel == (3, 3)]
+        elif block._children and any(isinstance(l, (nn.MaxPool2D, nn.AvgPool2D)) for l in layers):
+            compression.append(out[0] / c_in)
+            pools += [type(l).__name__ for l in layers if isinstance(l, (nn.MaxPool2D, nn.AvgPool2D))]
+        c_in = out[0]
+    assert growth, "no dense block found: build the network from the chapter's DenseBlock."
+    assert len(compression) == 3, f"found {len(compression)} transition layers; the chapter's DenseNet has 3."
+    return growth, compression, pools, shape
+
+
+def _parameters(**kwargs):
+    from ..accounting import count_parameters
+    from ..models.densenet import densenet
+    return count_parameters(densenet(**kwargs), (1, 1, 96, 96))[0]
+
+
+@exercise("Exercise 4.4 · Growth rate and compression",
+          expects="dict(net=..., history=..., baseline=history, test_iter=test_iter)")
+def check_growth_and_compression(answer):
+    run = read_experiment(answer)
+    growth, compression, _, _ = _structure(run["net"], run["test_iter"])
+    assert len(set(growth)) == 1, f"the 3×3 convolutions of your dense blocks add {sorted(set(growth))} channels: use one growth rate."
+    k = growth[0]
+    theta = round(sum(compression) / len(compression), 2)
+    assert max(compression) - min(compression) < 0.02, \
+        f"your transitions keep {[round(c, 2) for c in compression]} of the channels: use one compression θ."
+    assert (k, theta) != (32, 0.5), "that is the chapter's DenseNet (k = 32, θ = 0.5): change k, θ or both."
+    params = count_parameters(run["net"])[0]
+    want = _parameters(growth_rate=k, compression=theta)
+    assert params == want, (f"with k = {k} and θ = {theta:g} a DenseNet of the chapter's layout has a different "
+                            f"number of parameters than your {params:,}: change only k and θ.")
+    acc = own_accuracy(run)
+    report(f"your DenseNet, k={k}, θ={theta:g}", acc, params, run["baseline"]["test_acc"][-1], _parameters(),
+           len(run["history"]["test_acc"]), len(run["baseline"]["test_acc"]))
+
+
+@exercise("Exercise 4.5 · Max instead of average pooling in the transitions",
+          expects="dict(net=..., history=..., baseline=history, test_iter=test_iter)")
+def check_max_pool_transitions(answer):
+    run = read_experiment(answer)
+    growth, compression, pools, _ = _structure(run["net"], run["test_iter"])
+    assert pools == ["MaxPool2D"] * 3, f"your transitions pool with {pools}: use MaxPool2D in all three."
+    params = count_parameters(run["net"])[0]
+    assert params == _parameters(), (f"your net has {params:,} parameters; pooling has none, so only the pooling "
+                                     "should change and the count stay the chapter's.")
+    acc = own_accuracy(run)
+    report("your DenseNet, max pooling", acc, params, run["baseline"]["test_acc"][-1], _parameters(),
+           len(run["history"]["test_acc"]), len(run["baseline"]["test_acc"]))
 
 
 __dir__ = only_checks(globals())
