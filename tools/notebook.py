@@ -189,6 +189,7 @@ def not_normal(path):
     text = Path(path).read_text(encoding="utf-8")
     nb = nbformat.reads(text, as_version=4)
     if serialised(normal_form(nb, path)) != text:
+        path = os.path.relpath(path)
         return (f"{path} is not in the normal form: run `python tools/notebook.py execute {path}` "
                 "(or `normalize` when its outputs are current)")
     return None
