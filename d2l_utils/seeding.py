@@ -28,5 +28,6 @@ def rng_at(seed, *where):
 
 
 def fresh_seed():
-    """A random seed for runs the user did not seed (recorded so that they can be resumed)."""
-    return int(np.random.SeedSequence().generate_state(1)[0])
+    """A seed for a run or loader the user did not seed, drawn from numpy's global generator:
+    random by default, repeatable after ``set_seed`` (and recorded in checkpoints)."""
+    return int(np.random.randint(0, 2 ** 31 - 1))

@@ -27,7 +27,7 @@ from .inputs import InputMismatch, check_input, check_labels
 from .metrics import evaluate_accuracy
 from .plots import LivePlot
 from .progress import progress_bar
-from .seeding import derive_seed, set_seed
+from .seeding import derive_seed, fresh_seed, set_seed
 
 SYNC_EVERY = 20      # batches between reads of the running loss (progress bar, finiteness check)
 POINTS_PER_EPOCH = 5  # live-plot points of the training loss and accuracy per epoch
@@ -85,7 +85,7 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
     _check_data(net, train_iter, test_iter, ctxs)
     history = {k: [] for k in ("epoch", "train_loss", "train_acc", "test_acc",
                                 "examples_per_sec", "epoch_time")}
-    run_seed = seed if seed is not None else int(np.random.randint(0, 2 ** 31 - 1))
+    run_seed = seed if seed is not None else fresh_seed()
     curve, start_epoch, meta_path = [], 0, None
     if checkpoint_dir and resume:
         meta_path, meta, skipped = resume_latest(checkpoint_dir, net, trainer, ctx=ctxs)
