@@ -103,6 +103,114 @@ def _pump(name, stream, sink):
     stream.close()
 
 
+class Job:
+    """One local cluster: ``start()`` spawns it, ``poll()`` returns True once it is over
+    (raising :class:`ClusterError` if it failed), ``close()`` kills whatever is left.
+    Several jobs can run side by side (:func:`run_jobs`) from one thread."""
+
+    def __init__(self, command, num_workers=2, num_servers=1, time_limit=300, env=None,
+                 server_command=None, echo=True, threads_per_process=None, name=""):
+        self.command, self.num_workers, self.num_servers = list(command), num_workers, num_servers
+        self.time_limit, self.echo, self.name = time_limit, echo, name
+        self.server_command = server_command or [sys.executable, "-c", SERVER_BOOT]
+        threads = threads_per_process or max(1, (os.cpu_count() or 1) // max(1, num_workers))
+        self.env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED="1", **(env or {}))
+        self.procs, self.sink, self.pumps = {}, queue.Queue(), []
+        self.result, self.start_time, self.done_at = JobResult(returncodes={}), None, None
+
+    def start(self):
+        port = free_port()
+        plan = [("scheduler", "scheduler", self.server_command)]
+        plan += [(f"server {i}", "server", self.server_command) for i in range(self.num_servers)]
+        plan += [(f"worker {i}", "worker", self.command) for i in range(self.num_workers)]
+        self.start_time = time.time()
+        try:
+            for name, role, cmd in plan:
+                env = dict(self.env, **dmlc_env(role, "127.0.0.1", port, self.num_workers,
+                                                self.num_servers, node_host="127.0.0.1"))
+                if role == "worker":
+                    env["D2L_LAUNCH_INDEX"] = name.split()[1]
+                proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        preexec_fn=_die_with_parent)
+                self.procs[name] = proc
+                pump = threading.Thread(target=_pump, args=(name, proc.stdout, self.sink), daemon=True)
+                pump.start()
+                self.pumps.append(pump)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _take(self, timeout):
+        try:
+            name, text = self.sink.get(timeout=timeout)
+        except queue.Empty:
+            return False
+        self.result.lines.append((name, text))
+        if self.echo:
+            print(f"[{self.name + ' ' if self.name else ''}{name}] {text}", flush=True)
+        return True
+
+    def poll(self, timeout=0.1):
+        """Take the output so far and check every process; True when the job is over."""
+        self._take(timeout)
+        elapsed = time.time() - self.start_time
+        for name, proc in self.procs.items():
+            code = proc.poll()
+            if code is None or name in self.result.returncodes:
+                continue
+            self.result.returncodes[name] = code
+            if code != 0:
+                how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+                self._fail(f"{name} (pid {proc.pid}) {how} after {elapsed:.1f} s; "
+                           "ending the job: the other processes were killed.")
+        workers = [n for n in self.procs if n.startswith("worker")]
+        if all(n in self.result.returncodes for n in workers):
+            self.done_at = self.done_at or time.time()
+            if len(self.result.returncodes) == len(self.procs) or \
+                    time.time() - self.done_at > SHUTDOWN_GRACE_S:
+                self.close()   # every worker finished; lingering servers are ended
+                return True
+        if elapsed > self.time_limit:
+            running = ", ".join(n for n in self.procs if n not in self.result.returncodes)
+            self._fail(f"the job ran past its time limit of {self.time_limit} s; every process "
+                       f"was killed (still running: {running}).")
+        return False
+
+    def _fail(self, message):
+        self.close()
+        err = ClusterError(f"{self.name + ': ' if self.name else ''}{message}")
+        err.result = self.result   # what every process printed, for the post-mortem
+        raise err
+
+    def close(self):
+        for proc in self.procs.values():
+            _kill(proc)
+        for proc in self.procs.values():
+            proc.wait()
+        for pump in self.pumps:
+            pump.join(timeout=2)   # the last lines of a process still in its pipe
+        while self._take(0):
+            pass
+        if self.start_time is not None:
+            self.result.wall_s = time.time() - self.start_time
+
+
+def run_jobs(jobs):
+    """Start every job, wait for all; the results in order. The first failure ends them all."""
+    try:
+        for job in jobs:
+            job.start()
+        pending = list(jobs)
+        while pending:
+            pending = [job for job in pending if not job.poll(timeout=0.05)]
+    finally:
+        for job in jobs:
+            job.close()
+    return [job.result for job in jobs]
+
+
 def launch_local(command, num_workers=2, num_servers=1, time_limit=300, env=None,
                  server_command=None, echo=True, threads_per_process=None):
     """Run ``command`` (a list) as ``num_workers`` workers of a local cluster and wait.
@@ -112,84 +220,8 @@ def launch_local(command, num_workers=2, num_servers=1, time_limit=300, env=None
     seconds. ``env``: extra variables for every process; each worker also gets
     ``D2L_LAUNCH_INDEX``. ``threads_per_process``: ``OMP_NUM_THREADS`` for each process
     (default: the cores shared out, at least 1)."""
-    port = free_port()
-    server_command = server_command or [sys.executable, "-c", SERVER_BOOT]
-    threads = threads_per_process or max(1, (os.cpu_count() or 1) // max(1, num_workers))
-    base = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED="1", **(env or {}))
-    plan = [("scheduler", "scheduler", server_command)]
-    plan += [(f"server {i}", "server", server_command) for i in range(num_servers)]
-    plan += [(f"worker {i}", "worker", list(command)) for i in range(num_workers)]
-    sink = queue.Queue()
-    procs, result, start, error = {}, JobResult(returncodes={}), time.time(), None
-    try:
-        for name, role, cmd in plan:
-            proc_env = dict(base, **dmlc_env(role, "127.0.0.1", port, num_workers, num_servers,
-                                             node_host="127.0.0.1"))
-            if role == "worker":
-                proc_env["D2L_LAUNCH_INDEX"] = name.split()[1]
-            proc = subprocess.Popen(cmd, env=proc_env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    preexec_fn=_die_with_parent)
-            procs[name] = proc
-            threading.Thread(target=_pump, args=(name, proc.stdout, sink), daemon=True).start()
-        _supervise(procs, sink, result, start, time_limit, echo)
-    except ClusterError as err:
-        error = err
-    finally:
-        for proc in procs.values():
-            _kill(proc)
-        for proc in procs.values():
-            proc.wait()
-        _drain(sink, result, echo)
-        result.wall_s = time.time() - start
-    if error is not None:
-        error.result = result   # what every process printed, for the post-mortem
-        raise error
-    return result
-
-
-def _drain(sink, result, echo):
-    while True:
-        try:
-            name, text = sink.get_nowait()
-        except queue.Empty:
-            return
-        result.lines.append((name, text))
-        if echo:
-            print(f"[{name}] {text}", flush=True)
-
-
-def _supervise(procs, sink, result, start, time_limit, echo):
-    workers_done_at = None
-    while True:
-        try:
-            name, text = sink.get(timeout=0.1)
-            result.lines.append((name, text))
-            if echo:
-                print(f"[{name}] {text}", flush=True)
-        except queue.Empty:
-            pass
-        elapsed = time.time() - start
-        for name, proc in procs.items():
-            code = proc.poll()
-            if code is None or name in result.returncodes:
-                continue
-            result.returncodes[name] = code
-            if code != 0:
-                how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
-                raise ClusterError(f"{name} (pid {proc.pid}) {how} after {elapsed:.1f} s; "
-                                   f"ending the job: the other processes were killed.")
-        workers = [n for n in procs if n.startswith("worker")]
-        if all(n in result.returncodes for n in workers):
-            workers_done_at = workers_done_at or time.time()
-            if len(result.returncodes) == len(procs):
-                return
-            if time.time() - workers_done_at > SHUTDOWN_GRACE_S:
-                return  # every worker finished; the finally-block ends the lingering servers
-        if elapsed > time_limit:
-            raise ClusterError(f"the job ran past its time limit of {time_limit} s; "
-                               f"every process was killed (still running: "
-                               f"{', '.join(n for n in procs if n not in result.returncodes)}).")
+    return run_jobs([Job(command, num_workers, num_servers, time_limit, env, server_command,
+                         echo, threads_per_process)])[0]
 
 
 def main(argv=None):
