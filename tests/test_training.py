@@ -97,13 +97,125 @@ def test_nan_loss_stops_training_clearly():
         d2l.train(nn.Dense(10), loader, None, 1, ctx=mx.cpu(), plot=False, verbose=False)
 
 
-def test_wrong_input_shape_is_a_clear_error(mnist):
+RAW_MXNET = ("Deferred initialization failed", "Shape inconsistent", "Check failed", "MXNetError")
+
+
+def train_error(net, train_iter, test_iter=None):
+    with pytest.raises(d2l.InputMismatch) as err:
+        d2l.train(net, train_iter, test_iter, 1, ctx=mx.cpu(), plot=False, verbose=False)
+    msg = str(err.value)
+    assert not any(raw in msg for raw in RAW_MXNET), msg
+    assert "What to change" in msg or "build both" in msg, msg
+    return msg
+
+
+def test_wrong_number_of_channels_after_the_first_batch(mnist):
     train_iter, _ = mnist
     net = small_cnn()
     net.initialize(ctx=mx.cpu())
     net(nd.zeros((1, 3, 28, 28)))  # the network now expects 3 channels; MNIST has 1
-    with pytest.raises(ValueError, match=r"cannot take input batches of shape \(100, 1, 28, 28\)"):
-        d2l.train(net, train_iter, None, 1, ctx=mx.cpu(), plot=False, verbose=False)
+    msg = train_error(net, train_iter)
+    assert "cannot take input batches of shape (100, 1, 28, 28)" in msg
+    assert "takes 3-channel input" in msg and "have 1 channels" in msg
+
+
+def test_wrong_image_size_after_the_first_batch(mnist):
+    train_iter, _ = mnist
+    net = small_cnn()
+    d2l.train(net, train_iter, None, 1, ctx=mx.cpu(), plot=False, verbose=False, max_batches=1)
+    bigger = ArrayLoader(np.zeros((8, 1, 32, 32), np.float32), np.zeros(8), 4)
+    msg = train_error(net, bigger)
+    assert "built for inputs of another size" in msg and "takes 1352 features" in msg
+    assert "32x32 inputs give it 1800" in msg and "(None, 1, 28, 28)" in msg and "resize=" in msg
+
+
+def test_hybridsn_on_mnist_batches_and_a_net_inferred_on_first_use(mnist):
+    from d2l_utils.models.hybridsn import HybridSN
+    train_iter, _ = mnist
+    msg = train_error(HybridSN(), train_iter)
+    assert "expects 5-D batches" in msg and "Conv3D" in msg and "these are 4-D" in msg
+    assert "patch_loader" in msg
+    dense = nn.Dense(10, in_units=784)  # built for flat 28x28 images
+    msg = train_error(dense, ArrayLoader(np.zeros((8, 3, 32, 32), np.float32), np.zeros(8), 4))
+    assert "built for 784 input values" in msg and "have 3072" in msg
+
+
+def test_labels_beyond_the_outputs_and_mismatched_test_loader(mnist):
+    train_iter, test_iter = mnist
+    X = np.zeros((8, 1, 28, 28), np.float32)
+    msg = train_error(small_cnn(), ArrayLoader(X, np.arange(8) * 2, 4))  # labels 0..14, 10 outputs
+    assert "run from 0 to 14" in msg and "num_classes=15" in msg
+    wrong_test = ArrayLoader(np.zeros((8, 1, 32, 32), np.float32), np.zeros(8), 4)
+    msg = train_error(small_cnn(), train_iter, wrong_test)
+    assert "(1, 32, 32)" in msg and "(1, 28, 28)" in msg
+
+
+def test_check_input_explains_a_direct_call():
+    net = small_cnn()
+    net.initialize()
+    net(nd.zeros((2, 1, 28, 28)))
+    with pytest.raises(d2l.InputMismatch, match="takes 1-channel input"):
+        d2l.check_input(net, nd.zeros((2, 3, 28, 28)))
+    assert d2l.check_input(net, nd.zeros((2, 1, 28, 28))).shape == (1, 10)
+
+
+def test_live_plot_has_points_per_fifth_of_an_epoch_and_integer_ticks(mnist, monkeypatch, tmp_path):
+    from d2l_utils import training
+    plots = []
+
+    class Recording(d2l.LivePlot):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            plots.append(self)
+
+    monkeypatch.setattr(training, "LivePlot", Recording)
+    monkeypatch.setenv("D2L_FIG_DIR", str(tmp_path))
+    train_iter, test_iter = mnist
+    kw = dict(lr=0.003, optimizer="adam", ctx=mx.cpu(), seed=0, verbose=False, max_batches=10,
+              checkpoint_dir=tmp_path / "ckpt")
+    d2l.train(small_cnn(), train_iter, test_iter, 1, **kw)
+    live = plots[-1]
+    np.testing.assert_allclose(live.xs["train loss"], [0.2, 0.4, 0.6, 0.8, 1.0])
+    assert len(live.series["train acc"]) == 5 and live.xs["test acc"] == [1]
+    for ax in live.axes:
+        ticks = [x for x in ax.get_xticks() if ax.get_xlim()[0] <= x <= ax.get_xlim()[1]]
+        assert ticks and all(float(x).is_integer() for x in ticks), ticks
+    d2l.train(small_cnn(), train_iter, test_iter, 2, **kw)  # resumed: epoch 1's points come back
+    assert len(plots[-1].xs["train loss"]) == 10 and plots[-1].xs["test acc"] == [1, 2]
+    assert (tmp_path / "training.png").exists()
+
+
+def test_progress_bar_kind(monkeypatch):
+    from d2l_utils import progress
+    monkeypatch.delenv("D2L_PROGRESS", raising=False)
+    assert progress.bar_kind() == "text"  # a script or a terminal
+    monkeypatch.setattr(progress, "in_notebook", lambda: True)
+    assert progress.bar_kind() == "notebook"  # ipywidgets is pinned with the course
+    from tqdm.notebook import tqdm as notebook_tqdm
+    assert isinstance(progress.progress_bar(3, "x"), notebook_tqdm)
+    monkeypatch.setattr(progress, "_widgets_available", lambda: False)
+    assert progress.bar_kind() == "off"  # never a text bar on a notebook's stderr
+    monkeypatch.setenv("D2L_PROGRESS", "text")
+    assert progress.bar_kind() == "text"
+    monkeypatch.setenv("D2L_PROGRESS", "fancy")
+    with pytest.raises(ValueError, match="D2L_PROGRESS"):
+        progress.bar_kind()
+
+
+def test_training_in_a_jupyter_kernel_leaves_no_stderr_output(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+    code = ("import d2l_utils as d2l\nimport numpy as np\nfrom mxnet.gluon import nn\n"
+            "from d2l_utils.data import ArrayLoader\n"
+            "X = np.random.default_rng(0).random((64, 1, 8, 8)).astype(np.float32)\n"
+            "it = ArrayLoader(X, np.arange(64) % 10, 8)\n"
+            "h = d2l.train(nn.Dense(10), it, None, 1, plot=False, seed=0)")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = nb.cells[0].outputs
+    assert not [o for o in outputs if o.get("name") == "stderr"], outputs
+    assert any("epoch 1: loss" in o.get("text", "") for o in outputs)
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
 
 
 def test_data_parallel_over_two_cpu_contexts_matches_one_device():
