@@ -1,14 +1,36 @@
-# gluon-cnn-course: `make chapters` runs the course, `make test` checks it, `make lab` opens it.
-# Each target builds .venv with the pinned stack first when it is missing or out of date.
+# gluon-cnn-course: `make chapters` runs the course, `make test` checks it, `make lab` opens it,
+# `make check` grades your exercises. Each target first checks .venv's Python and builds .venv
+# with the pinned stack when it is missing or out of date.
 SHELL := /bin/bash
 VENV := .venv
 VPY := $(VENV)/bin/python
-# MXNet 1.9.1 has wheels for CPython 3.10/3.11 only; the first one found is used.
-PYTHON ?= $(shell for p in python3.11 python3.10 python3; do \
-	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] not in ((3,10),(3,11)))' 2>/dev/null; \
+# MXNet 1.9.1 has wheels for CPython 3.10/3.11 only. PYTHON=/path/to/python3.11 picks one; by
+# default the first of python3.11, python3.10, python3 that is one of them.
+PY_OK := import sys; sys.exit(sys.version_info[:2] not in ((3, 10), (3, 11)))
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.11 python3.10 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c '$(PY_OK)' 2>/dev/null; \
 	  then command -v $$p; break; fi; done)
+endif
 
-.PHONY: venv chapters test lab bench samples clean
+.PHONY: venv check-python chapters test check lab bench samples clean distclean
+
+# Every run: PYTHON= must be 3.10/3.11, and so must the interpreter .venv was built with; a
+# .venv of another version is rebuilt when a good Python is at hand.
+check-python:
+	@if [ -n "$(PYTHON)" ] && ! "$(PYTHON)" -c '$(PY_OK)' 2>/dev/null; then \
+	  echo "error: PYTHON=$(PYTHON) is $$("$(PYTHON)" --version 2>/dev/null || echo "not a runnable Python"); MXNet 1.9.1 needs Python 3.10 or 3.11."; \
+	  echo "Pass PYTHON=/path/to/python3.11 (or 3.10), or leave PYTHON unset to use the first one found."; \
+	  exit 2; fi
+	@if [ -e $(VPY) ] && ! $(VPY) -c '$(PY_OK)' 2>/dev/null; then \
+	  if [ -n "$(PYTHON)" ]; then \
+	    echo "$(VENV) was built with $$($(VPY) --version 2>/dev/null || echo "a Python that no longer runs"); rebuilding it with $(PYTHON) ($$("$(PYTHON)" --version 2>/dev/null))."; \
+	    rm -rf $(VENV); \
+	  else \
+	    echo "error: $(VENV) was built with $$($(VPY) --version 2>/dev/null || echo "a Python that no longer runs"), and no Python 3.10 or 3.11 is found to rebuild it."; \
+	    echo "Install one (e.g. 'apt-get install python3.11 python3.11-venv', 'pyenv install 3.11'), then run make again"; \
+	    echo "(it rebuilds $(VENV)), or pass PYTHON=/path/to/python3.11."; \
+	    exit 2; fi; fi
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -23,7 +45,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(VPY) -m ipykernel install --sys-prefix --name gluon-cnn-course --display-name "gluon-cnn-course (MXNet)" >/dev/null
 	@touch $@
 
-venv: $(VENV)/.installed
+# A sub-make, so that a .venv check-python removed is seen as missing.
+venv: check-python
+	@$(MAKE) --no-print-directory $(VENV)/.installed
 
 chapters: venv
 	$(VPY) tools/run_chapters.py
@@ -31,14 +55,25 @@ chapters: venv
 test: venv
 	$(VPY) -m pytest
 
-# Jupyter refuses to run as root unless told; containers often are root.
+# Grade your exercises: `make check` (every chapter) or `make check CHAPTER=03`. A wrong answer
+# fails its cell with the check's hint; an exercise not attempted yet passes.
+check: venv
+	$(VPY) -m pytest -q $(if $(CHAPTER),$(wildcard chapters/$(CHAPTER)*.ipynb),chapters)
+
+# JupyterLab on the course root (docs/results/*.md open from it), the file browser in chapters/;
+# no news or update pop-ups (tools/jupyterlab/overrides.json). Jupyter refuses to run as root
+# unless told; containers often are root.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 lab: venv
-	$(VENV)/bin/jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	@install -D -m 644 tools/jupyterlab/overrides.json $(LAB_SETTINGS)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters \
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The benchmark gets a venv of its own: GluonCV 0.10.5 refuses to import beside torch 2.x,
 # so torch must never enter the course venv.
 BENCH_VENV := .venv-bench
-$(BENCH_VENV)/.installed: requirements.txt pyproject.toml
+$(BENCH_VENV)/.installed: requirements.txt pyproject.toml | check-python
 	@[ -x $(BENCH_VENV)/bin/python ] || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
@@ -52,5 +87,12 @@ bench: $(BENCH_VENV)/.installed
 samples: venv
 	$(VPY) tools/make_samples.py $(SOURCE)
 
+# clean: what runs produce (build/, checkpoints/, caches); keeps the environments, so the next
+# make starts at once. distclean: also the environments .venv and .venv-bench (the next make
+# rebuilds them, a few minutes of downloads).
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build checkpoints .pytest_cache
+	find . -name __pycache__ -type d -not -path "./.venv*" -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(BENCH_VENV)

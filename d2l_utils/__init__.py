@@ -4,7 +4,9 @@ Importing it first sets up the process for MXNet (numpy check, OpenMP threads), 
 every chapter starts with ``import d2l_utils as d2l``.
 """
 from .runtime import EnvironmentProblem, check_numpy, configure_threads
+from .kernel import check_course_kernel
 
+check_course_kernel()   # another Jupyter's kernel: say which one to pick, before numpy/MXNet fail
 check_numpy()
 NUM_THREADS = configure_threads()
 

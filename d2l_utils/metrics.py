@@ -30,24 +30,38 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
     return cm
 
 
+def confusion_figsize(class_names, cell=0.42, fontsize=8):
+    """(width, height) in inches: a square cell per class, room for the longest class name (the
+    x labels are turned 45 degrees), never below about 5.5 x 4.5 inches (550 x 450 px at 100 dpi)."""
+    n = len(class_names)
+    label = max(len(str(name)) for name in class_names) * fontsize * 0.6 / 72   # inches of the longest name
+    grid = cell * n
+    width = max(5.5, grid + label + 2.2)                 # y labels left, colour bar right
+    height = max(4.5, grid + 0.75 * label + 1.2)         # x labels below (at 45 degrees), title above
+    return width, height
+
+
 def plot_confusion_matrix(cm, class_names=None, normalize=True, ax=None, title="confusion matrix"):
+    """Confusion matrix with the counts in the cells (up to 16 classes), rows normalised by
+    default. Class names are shown whole; the figure grows with their number and length."""
     import matplotlib.pyplot as plt
+    cm = np.asarray(cm)
+    names = [str(n) for n in class_names] if class_names is not None else [str(i) for i in range(len(cm))]
+    fontsize = 9 if len(cm) <= 10 else 8 if len(cm) <= 20 else 6
     if ax is None:
-        n = len(cm)
-        _, ax = plt.subplots(figsize=(min(2 + 0.45 * n, 10), min(1.6 + 0.45 * n, 9)))
+        _, ax = plt.subplots(figsize=confusion_figsize(names, fontsize=fontsize), layout="constrained")
     shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
     im = ax.imshow(shown, cmap="Blues", vmin=0)
-    names = class_names or [str(i) for i in range(len(cm))]
-    ax.set_xticks(range(len(cm)), names, rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(len(cm)), names, fontsize=8)
+    ax.set_xticks(range(len(cm)), names, rotation=45, ha="right", rotation_mode="anchor", fontsize=fontsize)
+    ax.set_yticks(range(len(cm)), names, fontsize=fontsize)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
-    ax.set_title(title + (" (row-normalised)" if normalize else ""))
+    ax.set_title(title + (" (row-normalised)" if normalize else ""), fontsize=10)
     if len(cm) <= 16:
         for i in range(len(cm)):
             for j in range(len(cm)):
                 if cm[i, j]:
-                    ax.text(j, i, cm[i, j], ha="center", va="center", fontsize=7,
+                    ax.text(j, i, cm[i, j], ha="center", va="center", fontsize=fontsize,
                             color="white" if shown[i, j] > 0.5 * shown.max() else "black")
-    ax.figure.colorbar(im, ax=ax, fraction=0.046)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.03)
     return ax

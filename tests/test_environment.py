@@ -69,3 +69,61 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make chapters" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+# --- make: the interpreter is checked on every run, clean / distclean, lab ------------------
+
+def _make(*args, **env):
+    return subprocess.run(["make", "-s", "--no-print-directory", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, **env})
+
+
+def _fake_python(folder, version="3.12.1"):
+    """An interpreter of the wrong version, as far as make can tell."""
+    exe = folder / "bin" / "python"
+    exe.parent.mkdir(parents=True)
+    exe.write_text(f'#!/bin/sh\n[ "$1" = --version ] && {{ echo "Python {version}"; exit 0; }}\nexit 1\n')
+    exe.chmod(0o755)
+    return exe
+
+
+def test_make_refuses_a_python_mxnet_has_no_wheels_for(tmp_path):
+    run = _make("check-python", f"PYTHON={_fake_python(tmp_path)}")
+    assert run.returncode == 2
+    assert "is Python 3.12.1; MXNet 1.9.1 needs Python 3.10 or 3.11" in run.stdout
+    assert len((run.stdout + run.stderr).splitlines()) <= 4, "a short message, not pip's traceback"
+
+
+def test_make_rebuilds_a_venv_built_with_the_wrong_python(tmp_path):
+    venv = tmp_path / "venv"
+    _fake_python(venv)
+    run = _make("check-python", f"VENV={venv}", f"PYTHON={sys.executable}")
+    assert run.returncode == 0 and "was built with Python 3.12.1; rebuilding it" in run.stdout
+    assert not venv.exists()
+
+
+def test_make_says_what_to_do_when_no_python_can_rebuild_the_venv(tmp_path):
+    venv = tmp_path / "venv"
+    _fake_python(venv)
+    run = _make("check-python", f"VENV={venv}", "PYTHON=")
+    assert run.returncode == 2 and "no Python 3.10 or 3.11 is found" in run.stdout and "PYTHON=" in run.stdout
+    assert venv.exists(), "nothing is deleted when it cannot be rebuilt"
+
+
+def test_clean_keeps_the_environment_and_distclean_removes_it():
+    clean = _make("-n", "clean").stdout
+    distclean = _make("-n", "distclean").stdout
+    assert "build" in clean and ".venv" not in clean.replace('-not -path "./.venv*"', "")
+    assert "rm -rf .venv .venv-bench" in distclean
+    readme = (ROOT / "README.md").read_text()
+    assert "make clean" in readme and "make distclean" in readme
+
+
+def test_lab_opens_the_course_root_on_chapters_without_news():
+    import json
+    cmd = _make("-n", "lab").stdout
+    assert f'--ServerApp.root_dir="{ROOT}"' in cmd and "--LabApp.default_url=/lab/tree/chapters" in cmd
+    overrides = json.loads((ROOT / "tools" / "jupyterlab" / "overrides.json").read_text())
+    news = overrides["@jupyterlab/apputils-extension:notification"]
+    assert news == {"fetchNews": "false", "checkForUpdates": False}
+    assert "share/jupyter/lab/settings/overrides.json" in cmd
