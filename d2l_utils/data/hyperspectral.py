@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .download import describe_failure, download_verified
 from .paths import (DatasetCorrupted, DatasetNotFound, downloads_allowed, find_dataset_dir,
                     missing_message, sha256_of_file)
 
@@ -65,14 +66,11 @@ SCENES = {
 SCENES["salinas_a"]["classes"] = SCENES["salinas"]["classes"]
 
 
-def _fetch(url, folder, sha256):
-    from mxnet.gluon.utils import download  # writes to a temporary name, then renames
-    folder.mkdir(parents=True, exist_ok=True)
-    path = Path(download(url, path=str(folder), overwrite=False, retries=1))
-    if sha256 and sha256_of_file(path) != sha256:
-        path.unlink()
-        raise DatasetCorrupted(f"the download of {url} does not have the recorded sha256 {sha256}")
-    return path
+def _fetch(url, folder, sha256, key):
+    """Download a missing .mat file; it takes its real name only once it has the recorded sha256
+    (where one is known) and reads as a MATLAB file holding ``key``."""
+    return download_verified(url, folder / url.rsplit("/", 1)[-1],
+                             verify=lambda tmp: _read_mat(tmp, key, sha256))
 
 
 def _read_mat(path, key, sha256=None):
@@ -110,25 +108,26 @@ def _from_files(spec):
     folder = find_dataset_dir(spec["folder"])
     cube_path, gt_path = folder / spec["cube"][0], folder / spec["gt"][0]
     has_raw = "raw" in spec and (folder / spec["raw"][0]).exists()
+    failed = {}  # file -> why its download failed
     for part, path in (("cube", cube_path), ("gt", gt_path)):
         if not path.exists() and not (part == "cube" and has_raw) and downloads_allowed():
-            _, _, url, sha = spec[part]
+            _, key, url, sha = spec[part]
             try:
-                _fetch(url, folder, sha)
-            except Exception:
-                pass
+                _fetch(url, folder, sha, key)
+            except Exception as err:  # offline or a bad file: reported if nothing else is found
+                failed[path.name] = describe_failure(err)
     if not gt_path.exists():
-        return None, folder
+        return None, folder, failed
     if cube_path.exists():
         cube, how = _read_mat(cube_path, spec["cube"][1], spec["cube"][3]), "EHU files"
     else:
         cube = _read_raw(spec, folder)
         if cube is None:
-            return None, folder
+            return None, folder, failed
         how = (f"EHU raw cube {spec['raw'][0]} with {len(spec['raw'][2])} water-absorption "
                "bands dropped, and ground truth,")
     gt = _read_mat(gt_path, spec["gt"][1], spec["gt"][3])
-    return (cube, gt, f"{how} in {folder}"), folder
+    return (cube, gt, f"{how} in {folder}"), folder, failed
 
 
 def _from_tensorly():
@@ -145,12 +144,14 @@ def load_ehu_scene(name):
     if name not in SCENES:
         raise ValueError(f"unknown scene {name!r}; known: {', '.join(SCENES)}")
     spec = SCENES[name]
-    found, folder = _from_files(spec)
+    found, folder, failed = _from_files(spec)
     if found is None and name == "indian_pines":
         found = _from_tensorly()
     if found is None:
         cube_file = spec["cube"][0] + (f" (or the raw {spec['raw'][0]})" if "raw" in spec else "")
-        raise DatasetNotFound(missing_message(name, [cube_file, spec["gt"][0]], folder))
+        missing = [f for f, p in ((cube_file, folder / spec["cube"][0]), (spec["gt"][0], folder / spec["gt"][0]))
+                   if not p.exists()]
+        raise DatasetNotFound(missing_message(name, missing, folder, failed))
     cube, gt, source = found
     if cube.shape != spec["shape"] or gt.shape != cube.shape[:2]:
         raise DatasetCorrupted(f"{name}: cube {cube.shape} / ground truth {gt.shape}, "

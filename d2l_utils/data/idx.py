@@ -4,6 +4,7 @@ Re-compressed copies of these datasets are common, so the gzip wrapper's checksu
 (what MXNet's own loader checks) says little; the content checksum is what matters."""
 import gzip
 import struct
+import zlib
 
 import numpy as np
 
@@ -16,9 +17,9 @@ def read_idx_bytes(path):
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as err:
-            raise DatasetCorrupted(f"{path} is not a complete gzip file ({err}); delete it and "
-                                   "fetch it again.") from err
+        except (OSError, EOFError, zlib.error) as err:  # a cut tail, or damage in the middle
+            raise DatasetCorrupted(f"{path} is not a complete gzip file ({err}): it is damaged; "
+                                   "delete it and fetch it again.") from None
     return raw
 
 

@@ -17,7 +17,11 @@ def read_image_folder(root, size):
     root = Path(root)
     classes = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     if not classes:
-        raise DatasetNotFound(f"{root} has no class folders (expected {root}/<class>/<image>.jpg)")
+        raise DatasetNotFound(
+            f"{root} has no class folders. The images must be in {root}/<class>/<image>.jpg, one "
+            f"folder per class (for the Monkeypox Skin Lesion Dataset: {root}/Monkey_Pox/ and "
+            f"{root}/Others/, from the authors' repository ShamsNafisaAli/Monkeypox-Skin-Lesion-Dataset); "
+            "or run in quick mode (D2L_MODE=quick), which uses the small sample shipped with the course.")
     images, labels = [], []
     for label, name in enumerate(classes):
         for path in sorted((root / name).iterdir()):

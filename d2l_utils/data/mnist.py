@@ -1,4 +1,5 @@
 """MNIST and Fashion-MNIST: official IDX files, MXNet's downloader, or the shipped samples."""
+from .download import describe_failure, download_verified, repo_url
 from .idx import read_idx
 from .loader import ArrayLoader, resize_images, to_float_nchw
 from .paths import (SAMPLES_DIR, DatasetNotFound, downloads_allowed, find_dataset_dir,
@@ -24,11 +25,22 @@ FASHION_CLASSES = ["t-shirt", "trouser", "pullover", "dress", "coat",
                    "sandal", "shirt", "sneaker", "bag", "ankle boot"]
 
 
-def _download(name, folder, train):
-    """MXNet's own dataset class fetches the files with its sha1 checks (online only)."""
-    from mxnet.gluon.data import vision
-    cls = vision.MNIST if name == "mnist" else vision.FashionMNIST
-    cls(root=str(folder), train=train)
+NAMESPACES = {"mnist": "mnist", "fashion_mnist": "fashion-mnist"}  # MXNet's repository folders
+
+
+def _download_missing(name, folder, files):
+    """Fetch each missing file from MXNet's repository, checked by its content md5 before it
+    takes its real name; files already there are never touched. Returns {file: why it failed}."""
+    failed = {}
+    for fname in files:
+        if (folder / fname).exists():
+            continue
+        try:
+            download_verified(repo_url(NAMESPACES[name], fname), folder / fname,
+                              verify=lambda tmp, f=fname: read_idx(tmp, OFFICIAL_MD5[name][f]))
+        except Exception as err:  # offline, server error, bad content: reported by the caller
+            failed[fname] = describe_failure(err)
+    return failed
 
 
 def read_idx_dataset(name="mnist", split="train", source="full"):
@@ -44,15 +56,13 @@ def read_idx_dataset(name="mnist", split="train", source="full"):
     else:
         raise ValueError(f"source must be 'full' or 'sample', not {source!r}")
     paths = [folder / f for f in FILES[split]]
-    missing = [p.name for p in paths if not p.exists()]
-    if missing and source == "full" and downloads_allowed():
-        try:
-            _download(name, folder, split == "train")
-        except Exception:  # offline or blocked: report the missing files below
-            pass
-        missing = [p.name for p in paths if not p.exists()]
-    if missing:
-        raise DatasetNotFound(missing_message(name, missing, folder))
+    failed = {}
+    if any(not p.exists() for p in paths) and source == "full" and downloads_allowed():
+        failed = _download_missing(name, folder, FILES[split])
+    if any(not p.exists() for p in paths):
+        every_file = [f for s in ("train", "test") for f in FILES[s]]
+        missing = [f for f in every_file if not (folder / f).exists()]  # both splits: all to fetch
+        raise DatasetNotFound(missing_message(name, missing, folder, failed))
     images = read_idx(paths[0], md5s and md5s[paths[0].name])
     labels = read_idx(paths[1], md5s and md5s[paths[1].name])
     if len(images) != len(labels):

@@ -44,9 +44,10 @@ def downloads_allowed():
         import socket
         from urllib.parse import urlparse
         from mxnet.gluon.utils import _get_repo_url
-        host = urlparse(_get_repo_url()).hostname
+        url = urlparse(_get_repo_url())
         try:
-            socket.create_connection((host, 443), timeout=3).close()
+            port = url.port or (443 if url.scheme == "https" else 80)
+            socket.create_connection((url.hostname, port), timeout=3).close()
             _ONLINE = True
         except OSError:
             _ONLINE = False
@@ -65,18 +66,34 @@ def sha256_of_file(path):
     return digest.hexdigest()
 
 
-def _download_note():
+def _download_note(failed=None):
     if os.environ.get("D2L_ALLOW_DOWNLOAD", "1") == "0":
         return " (downloads are off: D2L_ALLOW_DOWNLOAD=0)"
     if not downloads_allowed():
         return " and MXNet's download server cannot be reached (offline?)"
+    if failed:
+        why = "; ".join(f"{name}: {reason}" for name, reason in failed.items())
+        return f" and downloading failed ({why}); nothing in the folder was changed"
     return " and downloading it failed"
 
 
-def missing_message(name, files, folder, url_hint=""):
-    listed = ", ".join(files)
-    return (f"{name} is not available: {listed} not found in {folder}"
-            + _download_note()
-            + f". Put the official files there (or set D2L_DATA_DIR to the folder that holds "
-            f"'{folder.name}/'){url_hint}, or run in quick mode (D2L_MODE=quick) which uses the "
-            "small samples shipped with the course.")
+def missing_message(name, files, folder, failed=None, url_hint=""):
+    """Every missing file, the exact folder it must go to, and how D2L_DATA_DIR relates to it.
+
+    The format is fixed (tests follow it literally): a line 'Missing files, all needed in
+    FOLDER:' then one '  - FILE' line per file."""
+    folder = Path(folder)
+    root = data_dir()
+    try:
+        rel = folder.relative_to(root).as_posix()
+    except ValueError:
+        rel = None
+    lines = [f"{name} is not available: {len(files)} file(s) not found{_download_note(failed)}.",
+             f"Missing files, all needed in {folder}:"]
+    lines += [f"  - {f}" for f in files]
+    where = (f"Put the official files exactly there (that folder is D2L_DATA_DIR/{rel}/, with "
+             f"D2L_DATA_DIR={root}), or set D2L_DATA_DIR to a folder that holds {rel}/ with "
+             "these files" if rel else "Put the official files exactly there")
+    lines.append(f"{where}{url_hint}; or run in quick mode (D2L_MODE=quick), which uses the "
+                 "small samples shipped with the course.")
+    return "\n".join(lines)
