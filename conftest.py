@@ -1,10 +1,13 @@
 """Which notebooks pytest runs: the course's own chapters (tools/notebook.py's `chapters()`),
 and any other notebook only when it is named on the command line. A copy a student saves in
 chapters/ (03_resnet-Copy1.ipynb) does not join `make test`; `pytest chapters/03_resnet-Copy1.ipynb`
-grades it. Also: quick mode and no downloads, for the unit tests and the notebooks."""
+grades it. Every figure the chapters show under nbval is checked (readable, not empty).
+Also: quick mode and no downloads, for the unit tests and the notebooks."""
 import importlib.util
 import os
 from pathlib import Path
+
+import pytest
 
 # Tests and graded notebooks run in quick mode, offline, whatever the shell says; the nbval
 # kernels inherit this environment.
@@ -40,6 +43,58 @@ def pytest_ignore_collect(collection_path, config):
         return None
     _SKIPPED.append(path.name)
     return True
+
+
+def _output_figures():
+    spec = importlib.util.spec_from_file_location("course_output_figures", ROOT / "tools" / "output_figures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+output_figures = _output_figures()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """Record what an nbval cell shows (nbval keeps no updated displays)."""
+    notebook = getattr(item, "parent", None)
+    if not hasattr(notebook, "get_kernel_message"):
+        yield
+        return
+    item.shown_figures = shown = output_figures.ShownFigures()
+    read = notebook.get_kernel_message
+
+    def recording(*args, **kwargs):
+        msg = read(*args, **kwargs)
+        shown.add(msg)
+        return msg
+    notebook.get_kernel_message = recording
+    try:
+        yield
+    finally:
+        del notebook.get_kernel_message      # back to the class's method
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Every figure a chapter cell shows under nbval must be readable and not empty; it is kept
+    in build/test_figures/<chapter>/ to look at. (The cells run once, for nbval.)"""
+    outcome = yield
+    report = outcome.get_result()
+    shown = getattr(item, "shown_figures", None)
+    if call.when != "call" or not report.passed or shown is None:
+        return
+    chapter = Path(str(item.fspath)).stem
+    folder = ROOT / "build" / "test_figures" / chapter
+    problems = []
+    for k, png in enumerate(shown.pngs(), 1):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{item.name.replace(' ', '')}_{k}.png").write_bytes(png)
+        problems += output_figures.figure_problems(png, f"{chapter} {item.name}, figure {k}")
+    if problems:
+        report.outcome = "failed"
+        report.longrepr = "\n".join(problems) + f"\n(the figures are in {folder.relative_to(ROOT)}/)"
 
 
 def pytest_report_collectionfinish(config, start_path, items):
