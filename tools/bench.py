@@ -216,6 +216,7 @@ def main():
 
 
 def write_table(results, configs, args, elapsed):
+    import d2l_utils  # noqa: F401  first: numpy check and threads before MXNet
     import mxnet as mx
     lines = ["# Benchmarks: chapter models, MXNet vs PyTorch (CPU)", "",
              f"Written by `make bench` ({time.strftime('%Y-%m-%d')}), {args.rounds} interleaved rounds, "

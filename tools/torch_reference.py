@@ -142,6 +142,7 @@ def export_graph(net, input_shape):
 
     Run it in a process of its own: MXNet's and PyTorch's OpenMP thread pools in one
     process compete for the cores and make PyTorch look several times slower."""
+    import d2l_utils  # noqa: F401  first: numpy check and threads before MXNet
     import mxnet as mx
     sym = net(mx.sym.var("data"))
     internals = sym.get_internals()
@@ -154,6 +155,7 @@ def export_graph(net, input_shape):
 
 def export_weights(net, input_shape, path):
     """Save every parameter by graph name, an input and the net's inference output (npz)."""
+    import d2l_utils  # noqa: F401  first: numpy check and threads before MXNet
     import mxnet as mx
     import numpy as np
     X = mx.nd.random.uniform(shape=(2,) + tuple(input_shape[1:]))
