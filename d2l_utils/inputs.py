@@ -140,16 +140,16 @@ def check_input(net, X, ctx=None, where="the data"):
     import mxnet as mx
     shape = tuple(X.shape)
     first_shape = getattr(net, "_d2l_input_shape", None)
+    # What the first layer implies is a guess when a reshape runs before it (a 2-D net that folds
+    # the bands of 5-D hyperspectral windows into channels): say it only when the batch fails.
     message = describe_mismatch(net, shape, where=where, first_shape=first_shape)
-    if message:
-        raise InputMismatch(message)
     try:
         out = net(X[:1].as_in_context(ctx or X.context))
         out.wait_to_read()
     except (mx.base.MXNetError, ValueError, AssertionError) as err:
         if isinstance(err, InputMismatch):
             raise
-        raise InputMismatch(describe_mismatch(net, shape, err, where, first_shape)) from None
+        raise InputMismatch(message or describe_mismatch(net, shape, err, where, first_shape)) from None
     if first_shape is None:
         try:
             net._d2l_input_shape = (None,) + shape[1:]

@@ -79,3 +79,16 @@ def test_resume_a_conv3d_net(tmp_path):
     d2l.train(make(), it, it, 1, lr=0.01, optimizer="adam", checkpoint_dir=tmp_path, plot=False, verbose=False)
     h = d2l.train(make(), it, it, 2, lr=0.01, optimizer="adam", checkpoint_dir=tmp_path, plot=False, verbose=False)
     assert h["epoch"] == [1, 2] and h["test_acc"][-1] is not None
+
+
+def test_train_takes_a_2d_net_that_reshapes_5d_windows():
+    """Exercise 6.4's "2-D only" net folds the bands of (B, 1, bands, w, w) windows into channels
+    before its first Conv2D: d2l.train's input check must not reject it for its first layer."""
+    from d2l_utils.data.loader import ArrayLoader
+    from d2l_utils.exercises._solutions.ch06 import my_variant
+    X = np.random.default_rng(0).random((8, 1, 30, 9, 9)).astype(np.float32)
+    it = ArrayLoader(X, np.arange(8) % 16, 4, drop_last=True)
+    h = d2l.train(my_variant("2-D only"), it, it, 1, lr=1e-3, optimizer="adam", plot=False, verbose=False)
+    assert h["epoch"] == [1]
+    with pytest.raises(d2l.InputMismatch, match="5-D"):            # a real mismatch is still explained
+        d2l.train(HybridSN(), ArrayLoader(X[:, 0], np.zeros(8), 4), None, 1, plot=False, verbose=False)
