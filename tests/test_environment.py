@@ -127,3 +127,24 @@ def test_lab_opens_the_course_root_on_chapters_without_news():
     news = overrides["@jupyterlab/apputils-extension:notification"]
     assert news == {"fetchNews": "false", "checkForUpdates": False}
     assert "share/jupyter/lab/settings/overrides.json" in cmd
+
+
+def test_another_kernel_gets_a_clear_message_not_an_import_error():
+    """A Python without the course's packages (here: no site-packages) that can see d2l_utils."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-S", "-c", "import d2l_utils"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode != 0
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("d2l_utils.runtime.EnvironmentProblem: This notebook runs on"), last
+    assert 'Pick the kernel "gluon-cnn-course (MXNet)"' in last and "make lab" in last
+
+
+def test_the_course_kernel_is_what_the_notebooks_name():
+    import json
+    spec = json.loads((ROOT / ".venv" / "share" / "jupyter" / "kernels" / "gluon-cnn-course" / "kernel.json").read_text())
+    assert spec["display_name"] == "gluon-cnn-course (MXNet)"
+    assert "gluon-cnn-course" in (ROOT / "Makefile").read_text()
+    from d2l_utils.kernel import problem
+    assert problem() is None
+    assert "needs 3.10 or 3.11" in problem(version=(3, 12))
