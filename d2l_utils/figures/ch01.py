@@ -6,7 +6,7 @@ from matplotlib.patches import Polygon, Rectangle
 from mxnet.gluon import nn
 
 from ..accounting import conv_macs
-from .diagram import COLORS, Diagram, describe, draw_chain, kind_of, output_shapes, shape_str
+from .diagram import COLORS, Diagram, describe, draw_chain, output_shapes, shape_str
 
 # The lecture's example: a 28x28x192 input, 5x5 convolution to 32 channels, bottleneck 16.
 LECTURE_INPUT = (1, 192, 28, 28)
@@ -150,27 +150,14 @@ def nin_block_figure():
 def nin_network_figure():
     """The whole MNIST NiN: two NiN blocks, a 1x1 conv to 10 maps, global average pooling."""
     from ..models.nin import nin_mnist
-    net = nin_mnist()
-    rows = output_shapes(net, (1, 1, 28, 28))
-    d = Diagram(7.5, 1.1 * len(rows) + 1.6, title="NiN for MNIST (models/nin.py: nin_mnist())", scale=0.75)
-    y = 1.1 * len(rows) + 0.9
-    prev = d.box(3.0, y, "input 1×28×28", kind="input")
-    for _, block, shape in rows:
-        y -= 1.1
-        convs = [b for b in _leaves(block) if isinstance(b, nn.Conv2D)]
-        if len(convs) > 1:   # a NiN block: one k x k conv and its two 1x1 convs, each + BN + ReLU
-            label, kind = "NiN block: " + " → ".join(describe(c).replace("Conv ", "") for c in convs), "conv"
-        else:
-            label, kind = describe(block), kind_of(block)
-        node = d.box(3.0, y, label, kind=kind)
-        d.arrow(prev, node)
-        d.text(3.0 + node.half_w + 0.15, y, shape_str(shape), fontsize=7, va="center", color="#555555")
-        prev = node
-    return d.finish()
 
-
-def _leaves(block):
-    return [block] if not block._children else [l for c in block._children.values() for l in _leaves(c)]
+    def nin_block_label(block):   # a NiN block: its k x k conv and two 1x1 convs, each + BN + ReLU
+        convs = [b for b in block.collect_params().values() if b.name.endswith("weight") and len(b.shape) == 4]
+        if len(convs) < 2:
+            return None
+        return "NiN block: " + " → ".join(f"{w.shape[2]}×{w.shape[3]}, {w.shape[0]}" for w in convs), "conv"
+    return draw_chain(nin_mnist(), (1, 1, 28, 28), title="NiN for MNIST (models/nin.py: nin_mnist())",
+                      label=nin_block_label)
 
 
 FIGURES = {"conv_vs_1x1": conv_vs_1x1, "bottleneck": bottleneck, "nin_block": nin_block_figure,

@@ -3,7 +3,7 @@ convolutions, their labels and every channel count come from the built DenseBloc
 transition layer and from one forward pass of an example through them."""
 from mxnet.gluon import nn
 
-from .diagram import Diagram, describe, draw_chain, output_shapes, shape_str
+from .diagram import Diagram, describe, draw_chain, shape_str
 
 # The first dense block of the d2l DenseNet at 96x96: 64 stem channels on 24x24 maps.
 FIRST_BLOCK = dict(num_convs=4, growth_rate=32, in_channels=64)
@@ -75,36 +75,17 @@ def transition_layer(in_channels=192, input_size=24, compression=0.5):
 def densenet_network():
     """The d2l DenseNet for 96x96 Fashion-MNIST, block by block, with output shapes."""
     from ..models.densenet import densenet
-    net = densenet()
-    rows = output_shapes(net, (1, 1, 96, 96))
-    d = Diagram(10.0, 0.85 * len(rows) + 1.6, title="the d2l DenseNet (models/densenet.py: densenet())", scale=0.75)
-    y = 0.85 * len(rows) + 0.9
-    prev = d.box(4.3, y, "input 1×96×96", kind="input")
-    for _, block, shape in rows:
-        y -= 0.85
-        name = type(block).__name__
-        if name == "DenseBlock":
+
+    def block_label(block):
+        if type(block).__name__ == "DenseBlock":
             convs = list(block.net._children.values())
-            label = f"dense block: {len(convs)} conv blocks, +{len(convs)}×{_growth(convs[0])} channels"
-            kind = "concat"
-        elif block._children and any("Pool" in type(b).__name__ for b in block._children.values()):
-            label, kind = "transition: " + _conv_block_label(block), "pool"
-        else:
-            label, kind = describe(block), _kind(block)
-        node = d.box(4.3, y, label, kind=kind, h=0.6)
-        d.arrow(prev, node)
-        d.text(4.3 + node.half_w + 0.15, y, shape_str(shape), fontsize=7, va="center", color="#555555")
-        prev = node
-    return d.finish()
-
-
-def _growth(conv_block):
-    return conv_block[-1]._kwargs["num_filter"]
-
-
-def _kind(block):
-    from .diagram import kind_of
-    return kind_of(block)
+            growth = convs[-1][-1]._kwargs["num_filter"]
+            return f"dense block: {len(convs)} conv blocks, +{len(convs)}×{growth} channels", "concat"
+        if block._children and any("Pool" in type(b).__name__ for b in block._children.values()):
+            return "transition: " + _conv_block_label(block), "pool"
+        return None
+    return draw_chain(densenet(), (1, 1, 96, 96), title="the d2l DenseNet (models/densenet.py: densenet())",
+                      label=block_label)
 
 
 FIGURES = {"dense_block": dense_block, "transition_layer": transition_layer, "densenet": densenet_network}

@@ -184,10 +184,12 @@ def _leaves(block):
     return [leaf for child in block._children.values() for leaf in _leaves(child)]
 
 
-def draw_chain(net, input_shape, title=None, depth=1):
-    """A vertical chain of the net's blocks (at ``depth``) with their outputs' shapes."""
+def draw_chain(net, input_shape, title=None, depth=1, label=None):
+    """A vertical chain of the net's blocks (at ``depth``) with their outputs' shapes.
+    ``label(block)`` may return (text, kind) for a block a chapter names itself, or None."""
     rows = output_shapes(net, input_shape, depth=depth)
-    labels = [_chain_label(b) for _, b, _ in rows]
+    custom = [label(b) if label and b is not None else None for _, b, _ in rows]
+    labels = [c[0] if c else _chain_label(b) for c, (_, b, _) in zip(custom, rows)]
     heights = [0.35 + 0.28 * len(l.splitlines()) for l in labels]
     gap = 0.6
     total = sum(heights) + gap * (len(rows) + 1) + 0.8
@@ -196,10 +198,10 @@ def draw_chain(net, input_shape, title=None, depth=1):
     x, y = width / 2 - 0.8, total - 0.5
     prev = d.box(x, y, f"input {shape_str(input_shape[1:])}", kind="input")
     y -= prev.half_h
-    for (name, block, shape), label, h in zip(rows, labels, heights):
+    for (name, block, shape), text, c, h in zip(rows, labels, custom, heights):
         y -= gap + h / 2
-        kind = kind_of(_leaves(block)[0]) if block is not None else "other"
-        node = d.box(x, y, label, kind=kind)
+        kind = c[1] if c else kind_of(_leaves(block)[0]) if block is not None else "other"
+        node = d.box(x, y, text, kind=kind)
         d.arrow(prev, node)
         d.text(x + node.half_w + 0.15, y, shape_str(shape), fontsize=7, va="center", color="#555555")
         prev = node
