@@ -3,7 +3,6 @@ and any other notebook only when it is named on the command line. A copy a stude
 chapters/ (03_resnet-Copy1.ipynb) does not join `make test`; `pytest chapters/03_resnet-Copy1.ipynb`
 grades it. Every figure the chapters show under nbval is checked (readable, not empty).
 Also: quick mode and no downloads, for the unit tests and the notebooks."""
-import importlib.util
 import os
 from pathlib import Path
 
@@ -16,15 +15,8 @@ os.environ["D2L_ALLOW_DOWNLOAD"] = "0"
 
 ROOT = Path(__file__).resolve().parent
 
+from tools import notebook as notebook_tool, output_figures  # noqa: E402  (pytest puts this folder on sys.path)
 
-def _load_notebook_tool():
-    spec = importlib.util.spec_from_file_location("course_notebook_tool", ROOT / "tools" / "notebook.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-notebook_tool = _load_notebook_tool()
 _SKIPPED = []
 
 
@@ -43,16 +35,6 @@ def pytest_ignore_collect(collection_path, config):
         return None
     _SKIPPED.append(path.name)
     return True
-
-
-def _output_figures():
-    spec = importlib.util.spec_from_file_location("course_output_figures", ROOT / "tools" / "output_figures.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-output_figures = _output_figures()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,19 +1,13 @@
 """The checks the nbval run applies to every figure the chapters show (../conftest.py,
 tools/output_figures.py), and the confusion-matrix plot's size and labels."""
 import base64
-import importlib.util
 import io
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 import d2l_utils as d2l
-
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("output_figures_t", ROOT / "tools" / "output_figures.py")
-output_figures = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(output_figures)
+from tools import output_figures
 
 
 def png_of(fig, **kwargs):

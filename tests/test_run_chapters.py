@@ -1,14 +1,6 @@
 """`make chapters`: the course's chapters only, full mode's expected time up front, progress per
 cell, colour codes only on a terminal."""
-import importlib.util
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-spec = importlib.util.spec_from_file_location("run_chapters_t", ROOT / "tools" / "run_chapters.py")
-run_chapters = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(run_chapters)
+from tools import run_chapters
 
 
 def test_full_mode_expectations_come_from_the_recorded_runs():

@@ -1,7 +1,6 @@
 """A student's day without a browser: open a notebook, Run All, Save through jupyter_server's
 contents manager (the code JupyterLab's File > Save calls), then nbval on the saved file; and
 pytest as the exercises' grader (unattempted passes, right passes, wrong fails with the hint)."""
-import importlib.util
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -10,17 +9,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools import notebook as tool
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _notebook_tool():
-    spec = importlib.util.spec_from_file_location("course_notebook_tool_t", ROOT / "tools" / "notebook.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = _notebook_tool()
 
 # Output shapes that break a naive save: several stream messages from one cell (prints further
 # apart than ipykernel's 0.2 s flush), stderr between them, a carriage-return progress line, a

@@ -19,7 +19,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from notebook import chapters, kernel_name  # tools/notebook.py: the one list of chapters
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # run as a script or imported as tools.run_chapters
+from notebook import chapters, kernel_name  # noqa: E402  (tools/notebook.py: the one list of chapters)
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
