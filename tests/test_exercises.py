@@ -132,3 +132,16 @@ def test_tab_on_a_check_module_shows_only_the_checks():
     with provisionalcompleter():
         names = {c.text.lstrip(".") for c in shell.Completer.completions("ch00.", 5)}
     assert names == {"check_tiny_cnn_params", "check_conv_output_size"}
+
+
+def test_a_network_answer_reaches_the_check_as_it_is():
+    from mxnet.gluon import nn
+    from d2l_utils.exercises import exercise
+
+    @exercise("Exercise 9.9 · a network")
+    def check_net(net):
+        assert isinstance(net, nn.Dense) and net(__import__("mxnet").nd.ones((1, 3))).shape == (1, 2), "a Dense(2)"
+    net = nn.Dense(2)
+    net.initialize()
+    assert check_net.grade(net) is True
+    assert check_net.grade(nn.Dense(3)) is not True
