@@ -12,7 +12,6 @@ A checkpoint of epoch ``e`` is three files in the run's folder:
 At the next start ``clean_checkpoint_dir`` removes what a killed write left (``*.tmp``,
 weights or states without a manifest), ``latest_checkpoint`` orders epochs by number (epoch
 1000 after 999) and skips a damaged newest checkpoint with a warning naming it."""
-import hashlib
 import json
 import os
 import re
@@ -20,6 +19,8 @@ import warnings
 from pathlib import Path
 
 from mxnet import nd
+
+from .data.paths import sha256_of_file
 
 FORMAT = 2
 MANIFEST = re.compile(r"^epoch_(\d+)\.json$")
@@ -32,14 +33,6 @@ class CheckpointMismatch(ValueError):
 
 class CheckpointCorrupted(ValueError):
     """A checkpoint's files are missing, truncated or do not match its manifest."""
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync(path):
@@ -93,7 +86,7 @@ def save_checkpoint(directory, epoch, net, trainer, history, extra=None):
     for suffix, write_to in ((".params", net.save_parameters), (".states", trainer.save_states)):
         path = stem.with_suffix(suffix)
         _write_atomically(path, write_to)
-        files[path.name] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+        files[path.name] = {"bytes": path.stat().st_size, "sha256": sha256_of_file(path)}
     meta = {"format": FORMAT, "epoch": epoch, "signature": signature(net), "history": history,
             "files": files, **(extra or {})}
     manifest = stem.with_suffix(".json")
@@ -148,7 +141,7 @@ def verify_checkpoint(meta_path):
         if path.stat().st_size != expected["bytes"]:
             raise CheckpointCorrupted(f"{path} has {path.stat().st_size} bytes, its manifest "
                                       f"{meta_path.name} says {expected['bytes']} (truncated?)")
-        if _sha256(path) != expected["sha256"]:
+        if sha256_of_file(path) != expected["sha256"]:
             raise CheckpointCorrupted(f"{path} does not match the checksum in {meta_path.name}")
     return meta
 

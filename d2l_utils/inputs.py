@@ -8,6 +8,8 @@ import re
 
 from mxnet import gluon
 
+from .accounting import _named_blocks
+
 CONV_DIMS = {gluon.nn.Conv1D: 1, gluon.nn.Conv2D: 2, gluon.nn.Conv3D: 3}
 AXES = {2: "(batch, features)", 3: "(batch, channels, length)",
         4: "(batch, channels, height, width)",
@@ -20,12 +22,9 @@ class InputMismatch(ValueError):
     """The data given to a network does not fit it (rank, channels, image size or labels)."""
 
 
-def _blocks(net, prefix=""):
+def _blocks(net):
     """(structural name, block) for every descendant, in registration (usually forward) order."""
-    for name, child in net._children.items():
-        full = f"{prefix}.{name}" if prefix else name
-        yield full, child
-        yield from _blocks(child, full)
+    return ((name, block) for name, block in _named_blocks(net) if name)
 
 
 def first_layer(net):

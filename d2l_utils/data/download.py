@@ -12,7 +12,6 @@ garbage file in place. Here, instead:
   the data folder holds exactly what it held before.
 
 The server is MXNet's dataset repository (``MXNET_GLUON_REPO`` overrides it, as in MXNet)."""
-import hashlib
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from .paths import DatasetCorrupted
+from .paths import DatasetCorrupted, file_digest
 
 TIMEOUT_S = 60
 # Temporaries: ours (.NAME.<hex>.part) and those MXNet's downloader leaves (NAME.<uuid4>).
@@ -41,11 +40,7 @@ def repo_url(namespace, filename):
 
 
 def sha1_of_file(path):
-    digest = hashlib.sha1()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_digest(path, "sha1")
 
 
 def remove_stale_temporaries(folder, name):

@@ -58,12 +58,17 @@ def md5_of_bytes(data):
     return hashlib.md5(data).hexdigest()
 
 
-def sha256_of_file(path):
-    digest = hashlib.sha256()
+def file_digest(path, algorithm="sha256"):
+    """The hex digest of a file, read in 1 MB blocks."""
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_of_file(path):
+    return file_digest(path, "sha256")
 
 
 def _download_note(failed=None):
