@@ -2,8 +2,9 @@
 writes, restart it until it finishes, and compare with a run never interrupted: the final
 weights must be identical (max |diff| = 0) and no checkpoint on disk may ever be corrupt.
 
-The kill points are drawn at random each run; the seed is printed on failure. More rounds:
-D2L_KILL_ROUNDS=20 (default 2; a round is one kill in a write and one at a random moment)."""
+The kill points are drawn at random each run (the seed is in the failure message): by default a
+kill inside a checkpoint write, one at a random moment, and another inside a write. More kills:
+D2L_KILL_ROUNDS=20 (kills alternate between the two kinds)."""
 import json
 import os
 import signal
@@ -42,37 +43,34 @@ def _corrupt_checkpoints(ckpt):
 
 def test_sigkill_at_random_points_then_resume_gives_the_uninterrupted_weights(tmp_path):
     seed = int(os.environ.get("D2L_KILL_SEED", time.time_ns() % 2 ** 32))
-    rounds = int(os.environ.get("D2L_KILL_ROUNDS", "2"))
+    rounds = int(os.environ.get("D2L_KILL_ROUNDS", "3"))
     rng = np.random.default_rng(seed)
     reference = R.run(*CASE)  # in this process: same code, same number of threads
     ckpt, out = tmp_path / "ckpt", tmp_path / "out.npz"
     duration = None  # of a child's life up to its first kill: the range of the timed kills
     kills, corrupt, leftovers, done = [], 0, 0, False
-    for _ in range(rounds):
-        for kind in ("write", "time"):
-            if kind == "write":
-                point = f"{rng.integers(1, R.NUM_EPOCHS + 1)}:{rng.choice(R.KILL_POINTS)}"
-                started = time.time()
-                child = _child(ckpt, out, kill=point)
-                child.wait(timeout=300)
-                duration = duration or time.time() - started
-            else:
-                point = f"after {rng.uniform(0.3, 1.0) * duration:.1f} s"
-                child = _child(ckpt, out)
-                try:
-                    child.wait(timeout=float(point.split()[1]))
-                except subprocess.TimeoutExpired:
-                    child.send_signal(signal.SIGKILL)
-                    child.wait()
-            if child.returncode == 0:
-                done = True
-                break
-            assert child.returncode == -signal.SIGKILL, child.stdout.read().decode()
-            kills.append(point)
-            corrupt += _corrupt_checkpoints(ckpt)
-            leftovers += sum(1 for p in ckpt.glob("*") if p.suffix == ".tmp") if ckpt.exists() else 0
-        if done:
+    for kind in (("write", "time") * rounds)[:rounds]:  # write, time, write, ...
+        if kind == "write":
+            point = f"{rng.integers(1, R.NUM_EPOCHS + 1)}:{rng.choice(R.KILL_POINTS)}"
+            started = time.time()
+            child = _child(ckpt, out, kill=point)
+            child.wait(timeout=300)
+            duration = duration or time.time() - started
+        else:
+            point = f"after {rng.uniform(0.3, 1.0) * duration:.1f} s"
+            child = _child(ckpt, out)
+            try:
+                child.wait(timeout=float(point.split()[1]))
+            except subprocess.TimeoutExpired:
+                child.send_signal(signal.SIGKILL)
+                child.wait()
+        if child.returncode == 0:
+            done = True
             break
+        assert child.returncode == -signal.SIGKILL, child.stdout.read().decode()
+        kills.append(point)
+        corrupt += _corrupt_checkpoints(ckpt)
+        leftovers += sum(1 for p in ckpt.glob("*") if p.suffix == ".tmp") if ckpt.exists() else 0
     if not done:
         final = _child(ckpt, out)
         log = final.communicate(timeout=300)[0].decode()
