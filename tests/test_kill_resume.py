@@ -19,7 +19,9 @@ import _resume_cases as R
 from d2l_utils.checkpoints import CheckpointCorrupted, list_checkpoints, verify_checkpoint
 
 SCRIPT = Path(__file__).with_name("_resume_cases.py")
-CASE = ("mnist", "adam", "cosine")  # every loader x optimiser: tests/test_resume.py
+# Every loader x optimiser x schedule is in tests/test_resume.py; here one case (another with
+# D2L_KILL_CASE=cifar10_augmented,sgd,none).
+CASE = tuple(os.environ.get("D2L_KILL_CASE", "mnist,adam,cosine").split(","))
 
 
 def _child(ckpt, out, kill=None):
