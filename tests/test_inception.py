@@ -125,3 +125,34 @@ def test_branch3_kernel_changes_only_the_5x5_convs():
     block = Inception(*TABLE1["3a"], branch3_kernel=3)
     block.initialize()
     assert block(nd.zeros((1, 192, 28, 28))).shape == (1, 256, 28, 28)
+
+
+def test_naive_module_passes_the_input_through_and_costs_more():
+    from d2l_utils.models.inception_v1 import naive_inception
+    block = naive_inception("3a")
+    block.initialize()
+    x = nd.random.uniform(shape=(1, 192, 28, 28))
+    out = block(x)
+    assert out.shape == (1, 64 + 128 + 32 + 192, 28, 28)          # Fig. 2a: the pool keeps all 192
+    by_hand = 28 * 28 * 192 * (64 * 1 + 128 * 9 + 32 * 25)
+    assert d2l.total_macs(block, (1, 192, 28, 28)) == by_hand == 303_464_448
+    reduced = d2l.total_macs(Inception(*TABLE1["3a"]), (1, 192, 28, 28))
+    assert reduced == 128_049_152 and by_hand > 2 * reduced
+
+
+def test_lite_module_average_pool_counts_the_padding():
+    """The module's AvgPool2D block is PyTorch's AvgPool2d(3, 1, 1) (count_include_pad=True)."""
+    block = InceptionLite()
+    block.initialize()
+    x = nd.random.uniform(shape=(1, 3, 5, 5))
+    ref = nd.Pooling(x, kernel=(3, 3), stride=(1, 1), pad=(1, 1), pool_type="avg", count_include_pad=True)
+    assert np.allclose(block.pool(x).asnumpy(), ref.asnumpy(), atol=1e-6)
+    assert np.isclose(block.pool(nd.ones((1, 1, 3, 3)))[0, 0, 0, 0].asscalar(), 4 / 9)
+
+
+def test_figures_read_the_shared_1x1_off_the_module():
+    from d2l_utils.figures.ch02 import lecture_module_branches
+    shared, separate = InceptionLite(shared_1x1=True), InceptionLite(shared_1x1=False)
+    firsts = [chain[0] for chain in lecture_module_branches(shared)[1:]]
+    assert firsts[0] is firsts[1] is firsts[2] is shared.b1x1
+    assert len({id(chain[0]) for chain in lecture_module_branches(separate)[1:]}) == 3

@@ -22,6 +22,7 @@ class InceptionLite(nn.HybridBlock):
         super().__init__(**kwargs)
         self.shared_1x1 = shared_1x1
         act = dict(activation=activation)
+        self.pool = nn.AvgPool2D(pool_size=3, strides=1, padding=1)  # counts the padding, as PyTorch's
         self.pool_proj = nn.Conv2D(24, kernel_size=1, **act)          # after the avg-pool
         self.b1x1 = nn.Conv2D(16, kernel_size=1, **act)               # branch 2 (and 3, 4 if shared)
         if not shared_1x1:
@@ -32,8 +33,7 @@ class InceptionLite(nn.HybridBlock):
         self.b3x3_2 = nn.Conv2D(24, kernel_size=3, padding=1, **act)
 
     def hybrid_forward(self, F, x):                                        # x: (B, C, H, W)
-        p = self.pool_proj(F.Pooling(x, kernel=(3, 3), stride=(1, 1), pad=(1, 1),
-                                     pool_type="avg", count_include_pad=True))  # (B, 24, H, W)
+        p = self.pool_proj(self.pool(x))                                   # (B, 24, H, W)
         b2 = self.b1x1(x)                                                  # (B, 16, H, W)
         r5 = b2 if self.shared_1x1 else self.b5x5_reduce(x)                # (B, 16, H, W)
         r3 = b2 if self.shared_1x1 else self.b3x3_reduce(x)                # (B, 16, H, W)

@@ -54,6 +54,29 @@ class Inception(nn.HybridBlock):
         return F.concat(self.b1(x), self.b2(x), self.b3(x), self.b4(x), dim=1)
 
 
+class NaiveInception(nn.HybridBlock):
+    """The paper's Figure 2(a), "Inception module, naive version": 1x1, 3x3 and 5x5 convolutions
+    and a 3x3 max-pool side by side on the same input, no 1x1 reductions. The pool branch passes
+    all C input channels through, so (B, C, H, W) -> (B, c1 + c3 + c5 + C, H, W): the output
+    only grows from module to module, and the 3x3 and 5x5 kernels see all C channels."""
+
+    def __init__(self, c1, c3, c5, **kwargs):
+        super().__init__(**kwargs)
+        self.b1 = conv_relu(c1, 1)
+        self.b2 = conv_relu(c3, 3, padding=1)
+        self.b3 = conv_relu(c5, 5, padding=2)
+        self.b4 = nn.MaxPool2D(pool_size=3, strides=1, padding=1)
+
+    def hybrid_forward(self, F, x):
+        return F.concat(self.b1(x), self.b2(x), self.b3(x), self.b4(x), dim=1)
+
+
+def naive_inception(name="3a"):
+    """Figure 2(a) with the 1x1, 3x3 and 5x5 widths of Table 1's module ``name``."""
+    c1, _, c3, _, c5, _ = TABLE1[name]
+    return NaiveInception(c1, c3, c5)
+
+
 def aux_head(num_classes, batch_norm=False):
     """Auxiliary classifier: (B, C, 14, 14) -> (B, num_classes)."""
     head = nn.HybridSequential()

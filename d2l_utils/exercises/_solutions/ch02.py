@@ -1,4 +1,6 @@
 """Reference solutions of chapter 02's exercises."""
+import functools
+
 from ..ch02 import _double_softmax_loss_range as double_softmax_loss_range_reference  # the check's own formula
 
 
@@ -21,3 +23,58 @@ def bottleneck_macs_reference(in_ch, reduce_ch, out_ch, k, size):
 SOLUTIONS = {"check_inception_params": inception_params_reference,
              "check_bottleneck_macs": bottleneck_macs_reference,
              "check_double_softmax_loss_range": double_softmax_loss_range_reference}
+
+
+def _quick_run(net, max_batches):
+    """The chapter's quick recipe (section 4): MNIST sample, batch 32, Adam 3e-3 with a cosine decay,
+    3 epochs; with ``max_batches`` (the tests) one epoch of that many batches."""
+    import mxnet as mx
+    import d2l_utils as d2l
+    train_iter, test_iter = d2l.load_mnist(32, source="sample")
+    num_epochs = 3 if max_batches is None else 1
+    steps = num_epochs * (max_batches or len(train_iter))
+    sched = mx.lr_scheduler.CosineScheduler(max_update=steps, base_lr=3e-3, final_lr=1e-5)
+    history = d2l.train(net, train_iter, test_iter, num_epochs, lr=3e-3, optimizer="adam",
+                        optimizer_params={"lr_scheduler": sched}, seed=0, max_batches=max_batches,
+                        plot=False, verbose=False)
+    return history, test_iter
+
+
+@functools.lru_cache(maxsize=None)
+def _baseline(max_batches):
+    """The chapter's own run, once for both experiments."""
+    from ...models.googlenet_lite import googlenet_lite
+    return _quick_run(googlenet_lite(), max_batches)[0]
+
+
+def experiment_shared_1x1(max_batches=3):
+    from ...models.googlenet_lite import googlenet_lite
+    net = googlenet_lite(shared_1x1=True)          # the post's module: one 1x1 for three branches
+    history, test_iter = _quick_run(net, max_batches)
+    baseline = _baseline(max_batches)
+    return dict(net=net, history=history, baseline=baseline, test_iter=test_iter,
+                sharing_costs=baseline["test_acc"][-1] - history["test_acc"][-1] > 0.01)
+
+
+def experiment_relu_inside(max_batches=3):
+    from ...models.googlenet_lite import googlenet_lite
+    net = googlenet_lite(activation="relu")         # a ReLU after every convolution of the modules
+    history, test_iter = _quick_run(net, max_batches)
+    baseline = _baseline(max_batches)
+    return dict(net=net, history=history, baseline=baseline, test_iter=test_iter,
+                relu_helps=history["test_acc"][-1] > baseline["test_acc"][-1])
+
+
+def _unchanged_lite():
+    """A wrong answer to both: the chapter's own network, not changed, with a made-up history."""
+    from ...models.googlenet_lite import googlenet_lite
+    net = googlenet_lite()
+    net.initialize()
+    history = {"test_acc": [0.1]}
+    return dict(net=net, history=history, baseline=history, test_iter="not used",
+                sharing_costs=False, relu_helps=False)
+
+
+SOLUTIONS.update({"check_shared_1x1": experiment_shared_1x1,
+                  "check_relu_inside": experiment_relu_inside})
+WRONG = {"check_shared_1x1": _unchanged_lite, "check_relu_inside": _unchanged_lite}
