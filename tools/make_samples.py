@@ -24,7 +24,8 @@ OUT = ROOT / "d2l_utils" / "samples"
 PER_CLASS = {"mnist": {"train": 300, "test": 100},
              "fashion_mnist": {"train": 200, "test": 50},
              "cifar10": {"train": 200, "test": 50},
-             "monkeypox": 20}
+             "monkeypox": None}  # None: every file (all 228 originals, so chapter 02 validates on 45)
+MONKEYPOX_SIZE, MONKEYPOX_QUALITY = 112, 90
 
 
 def first_per_class(labels, k):
@@ -77,15 +78,24 @@ def cut_cifar(src, manifest):
 
 
 def cut_monkeypox(src, manifest):
+    """All 228 originals (so that chapter 02 validates on 45 photos), at half their 224x224 size:
+    chapter 02 trains on smaller images in quick mode, chapter 00 shows them at 112x112."""
+    from PIL import Image
     out = OUT / "monkeypox"
-    if out.exists():
-        shutil.rmtree(out)
+    for old in (out.iterdir() if out.exists() else []):
+        if old.is_dir():
+            shutil.rmtree(old)  # the class folders; the README stays
     for cls_dir in sorted((src / "monkeypox_msld" / "images").iterdir()):
         (out / cls_dir.name).mkdir(parents=True)
         for f in sorted(cls_dir.glob("*.jpg"))[:PER_CLASS["monkeypox"]]:
-            shutil.copyfile(f, out / cls_dir.name / f.name)
+            image = Image.open(f).convert("RGB").resize((MONKEYPOX_SIZE, MONKEYPOX_SIZE), Image.BILINEAR)
+            image.save(out / cls_dir.name / f.name, "JPEG", quality=MONKEYPOX_QUALITY)
             manifest["sources"][f"monkeypox_msld/images/{cls_dir.name}/{f.name}"] = sha256_of_file(f)
-    manifest["rules"]["monkeypox"] = "first 20 files of each class folder by name; bytes unchanged"
+    k = PER_CLASS["monkeypox"]
+    manifest["rules"]["monkeypox"] = (
+        (f"first {k} files of each class folder by name" if k else "every file of each class folder")
+        + f", resized from 224x224 to {MONKEYPOX_SIZE}x{MONKEYPOX_SIZE} (PIL bilinear) and re-encoded as "
+        f"JPEG quality {MONKEYPOX_QUALITY} (lossy; the sources' sha256 are listed)")
 
 
 def main(src):
