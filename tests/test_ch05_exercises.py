@@ -33,3 +33,13 @@ def test_not_attempted():
     def stub(*args):
         raise NotImplementedError
     assert ch05.check_separable_cost.grade(stub) is None
+
+
+def test_an_experiments_history_must_come_from_its_network():
+    """Right change, but the reported accuracy is not what the returned network scores."""
+    net, history = solutions.half_width_experiment()
+    forged = dict(history, test_acc=history["test_acc"][:-1] + [min(1.0, history["test_acc"][-1] + 0.2)])
+    verdict = ch05.check_half_width.verdict(lambda: (net, forged))
+    assert verdict.result is False and "this network scores" in verdict.message
+    assert ch05.check_half_width.grade(lambda: (net, history)) is True
+    assert ch05.check_half_width.grade(lambda: net) is False     # not a (net, history) pair

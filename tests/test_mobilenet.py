@@ -117,3 +117,22 @@ def test_relu6_and_linear_bottleneck():
     assert len(blk.body[-1]) == 2  # conv + BN, no activation: the linear bottleneck
     with pytest.raises(ValueError):
         InvertedResidual(8, 8, 6, 1, shortcut="dense")
+
+
+@pytest.mark.parametrize("make,macs_stride1", [(mobilenet_v1_cifar, 29_282_304), (mobilenet_v2_cifar, 87_976_448)])
+def test_stem_stride_2_quarters_the_macs_and_keeps_the_parameters(make, macs_stride1):
+    """Chapter 05's quick mode: the ImageNet stem (stride 2) on 32x32 inputs."""
+    full, quick = make(), make(stem_stride=2)
+    assert d2l.total_macs(full, (1, 3, 32, 32)) == macs_stride1
+    assert all_params(quick, SMALL) == all_params(full, SMALL)
+    macs_quick = d2l.total_macs(quick, (1, 3, 32, 32))
+    assert 3.8 < macs_stride1 / macs_quick < 4.1
+    quick.initialize(force_reinit=True)
+    assert quick(nd.zeros((2, 3, 32, 32))).shape == (2, 10)
+
+
+def test_v2_totals_imply_no_expansion_at_t_1():
+    """The paper is silent on the t = 1 block; only without an expansion conv is it 300M MACs."""
+    with_t1 = d2l.total_macs(mobilenet_v2(expand_t1=True), (1, 3, 224, 224))
+    assert abs(with_t1 / 1e6 - 313.6) < 0.1
+    assert abs(d2l.total_macs(mobilenet_v2(), (1, 3, 224, 224)) / 1e6 - 300) < 1

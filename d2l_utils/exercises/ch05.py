@@ -1,5 +1,7 @@
 """Exercises of chapter 05 (MobileNet V1 / V2): cost of separable convolutions, the
-parameters of an inverted residual block, and choosing (alpha, rho) under a MAC budget."""
+parameters of an inverted residual block, choosing (alpha, rho) under a MAC budget, and three
+experiments (a ReLU after V2's bottleneck, V2 without shortcuts, V1 at half width) whose checks
+verify the change in the student's network and recompute the reported accuracy from it."""
 import functools
 
 from . import as_int, exercise, only_checks
@@ -73,6 +75,118 @@ def check_budget_choice(choice):
     assert grid[choice] <= 200e6, f"{choice} needs {grid[choice] / 1e6:.0f}M MACs: over the budget"
     assert choice == best, (f"{choice} fits ({grid[choice] / 1e6:.0f}M MACs) but another configuration "
                             "uses more of the budget")
+
+
+def _experiment(answer, what):
+    """Run the student's experiment; (net, history) after checking their kinds."""
+    from mxnet.gluon import Block
+    result = answer()
+    assert isinstance(result, (tuple, list)) and len(result) == 2, (
+        f"{what} should return a pair (net, history): the network you trained and the history "
+        f"dict that d2l.train returned; it returned {type(result).__name__}.")
+    net, history = result
+    assert isinstance(net, Block), f"the first item should be your trained network, not {type(net).__name__}."
+    assert isinstance(history, dict) and history.get("test_acc"), (
+        "the second item should be the history dict d2l.train returned (with a 'test_acc' list).")
+    return net, history
+
+
+@functools.lru_cache(maxsize=None)
+def _sample_test_iter():
+    from ..data import load_cifar10
+    return load_cifar10(250, source="sample")[1]
+
+
+def _same_run(net, history):
+    """The history's last test accuracy must be what ``net`` reaches on the sample's test split:
+    the comparison then comes from the student's own trained network, not from a typed number."""
+    import mxnet as mx
+    from ..metrics import evaluate_accuracy
+    test_iter = _sample_test_iter()
+    ctx = next(iter(net.collect_params().values())).list_ctx()[0] if net.collect_params() else mx.cpu()
+    acc = evaluate_accuracy(net, test_iter, ctx)
+    reported = history["test_acc"][-1]
+    assert abs(acc - reported) < 2e-3, (
+        f"your history ends at test accuracy {reported:.3f}, but this network scores {acc:.3f} on the "
+        "sample's test split: return the network you trained together with the history its "
+        "d2l.train call returned (trained on the chapter's train_iter, tested on its test_iter).")
+
+
+def _blocks(net, attribute):
+    """The sub-blocks of ``net`` that have ``attribute`` (e.g. InvertedResidual's use_identity)."""
+    found = [net] if hasattr(net, attribute) else []
+    for child in net._children.values():
+        found += _blocks(child, attribute)
+    return found
+
+
+def _trainable(net):
+    from ..accounting import count_parameters
+    return count_parameters(net, (1, 3, 32, 32))[0]
+
+
+@functools.lru_cache(maxsize=None)
+def _v2_trainable():
+    from ..models.mobilenet_v2 import mobilenet_v2_cifar
+    return _trainable(mobilenet_v2_cifar())
+
+
+def _ends_with_activation(unit):
+    last = list(unit._children.values())[-1] if unit._children else unit
+    return type(last).__name__ in ("ReLU6", "Activation", "LeakyReLU") or "relu" in type(last).__name__.lower()
+
+
+@exercise("Exercise 5.4 · a ReLU after V2's bottleneck (the paper's Fig. 6a)",
+          expects="a function () -> (trained net, history)")
+def check_relu_bottleneck(experiment):
+    net, history = _experiment(experiment, "your experiment")
+    blocks = _blocks(net, "use_identity")
+    assert len(blocks) == 17, (f"your network has {len(blocks)} inverted residual blocks; start from the "
+                               "chapter's V2 (mobilenet_v2_cifar), which has 17.")
+    linear = [i for i, b in enumerate(blocks) if not _ends_with_activation(list(b.body._children.values())[-1])]
+    assert not linear, (f"blocks {linear} still end in a linear 1x1 projection: add a ReLU6 after the "
+                        "batch norm of the last unit of every block's body.")
+    n = _trainable(net)
+    assert n == _v2_trainable(), (f"your network has {n:,} trainable parameters, the chapter's V2 "
+                                  f"{_v2_trainable():,}: a ReLU adds none, so change nothing else.")
+    _same_run(net, history)
+
+
+@exercise("Exercise 5.5 · V2 without shortcuts", expects="a function () -> (trained net, history)")
+def check_no_shortcut(experiment):
+    net, history = _experiment(experiment, "your experiment")
+    blocks = _blocks(net, "use_identity")
+    assert len(blocks) == 17, (f"your network has {len(blocks)} inverted residual blocks; start from the "
+                               "chapter's V2 (mobilenet_v2_cifar), which has 17.")
+    kept = [i for i, b in enumerate(blocks) if b.use_identity or getattr(b, "shortcut", None) is not None]
+    assert not kept, f"blocks {kept} still add a shortcut: build every block with shortcut='none'."
+    n = _trainable(net)
+    assert n == _v2_trainable(), (f"your network has {n:,} trainable parameters, the chapter's V2 "
+                                  f"{_v2_trainable():,}: the identity shortcut has none, so change nothing else.")
+    _same_run(net, history)
+
+
+def _conv_channels(net):
+    from mxnet.gluon import nn
+    if isinstance(net, nn.Conv2D):
+        return [(net._kwargs["num_filter"], net._kwargs["num_group"])]
+    return [c for child in net._children.values() for c in _conv_channels(child)]
+
+
+@exercise("Exercise 5.6 · MobileNet V1 at half width (alpha = 0.5)",
+          expects="a function () -> (trained net, history)")
+def check_half_width(experiment):
+    from ..models.mobilenet_v1 import mobilenet_v1_cifar
+    net, history = _experiment(experiment, "your experiment")
+    _trainable(net)                                        # infers the shapes
+    mine, full = _conv_channels(net), _conv_channels(mobilenet_v1_cifar())
+    assert len(mine) == len(full), (f"your network has {len(mine)} convolutions, the chapter's V1 "
+                                    f"{len(full)}: keep every layer, thin each one.")
+    wrong = [i for i, ((c, g), (c_full, g_full)) in enumerate(zip(mine, full))
+             if c != int(0.5 * c_full) or (g_full > 1) != (g > 1)]
+    assert not wrong, (f"convolutions {wrong[:5]} do not have half the chapter's channels (or lost their "
+                       "depthwise grouping): every layer keeps int(0.5 * C) channels.")
+    _same_run(net, history)
 
 
 __dir__ = only_checks(globals())

@@ -74,16 +74,19 @@ def _mobilenet_v2(cfg, stem_stride, multiplier, num_classes, head_bias, **block_
     return net
 
 
-def mobilenet_v2(multiplier=1.0, num_classes=1000):
+def mobilenet_v2(multiplier=1.0, num_classes=1000, expand_t1=False):
     """ImageNet MobileNet V2: (B, 3, 224, 224) -> 112 -> 56 -> 28 -> 14 -> 7 -> (B, num_classes).
-    The classifier has no bias, like GluonCV's bias-free 1x1 conv head."""
-    return _mobilenet_v2(IMAGENET_CFG, 2, multiplier, num_classes, head_bias=False)
+    The classifier has no bias, like GluonCV's bias-free 1x1 conv head. ``expand_t1=True`` keeps
+    a 1x1 expansion conv in the t = 1 block (the paper's text is silent; its totals exclude it)."""
+    return _mobilenet_v2(IMAGENET_CFG, 2, multiplier, num_classes, head_bias=False, expand_t1=expand_t1)
 
 
-def mobilenet_v2_cifar(num_classes=10, relu6=True, shortcut="identity", expand_t1=False):
+def mobilenet_v2_cifar(num_classes=10, relu6=True, shortcut="identity", expand_t1=False, stem_stride=1):
     """CIFAR-10 MobileNet V2 of the post: (B, 3, 32, 32) -> 32 -> 32 -> 16 -> 8 -> 4 -> (B, num_classes).
-    Defaults follow the paper; ``relu6=False, shortcut="projection", expand_t1=True`` is the post."""
-    return _mobilenet_v2(POST_CIFAR_CFG, 1, 1.0, num_classes, head_bias=True, relu6=relu6,
+    Defaults follow the paper; ``relu6=False, shortcut="projection", expand_t1=True`` is the post.
+    ``stem_stride=2`` (the ImageNet network's stem) halves every feature map: about 4x fewer
+    MACs, the same parameters; the chapter's quick mode uses it."""
+    return _mobilenet_v2(POST_CIFAR_CFG, stem_stride, 1.0, num_classes, head_bias=True, relu6=relu6,
                          shortcut=shortcut, expand_t1=expand_t1)
 
 
