@@ -109,13 +109,12 @@ def _is_function(obj):
 
 
 def _call_name(fn, args, kwargs):
-    name = getattr(fn, "__name__", "your function")
-    if name == "<lambda>":
-        name = "your function"
     parts = [repr(a) if not hasattr(a, "shape") else f"<array {tuple(a.shape)}>" for a in args]
     parts += [f"{k}={v!r}" for k, v in kwargs.items()]
     text = ", ".join(parts)
-    return f"{name}({text if len(text) < 60 else '...'})"
+    text = text if len(text) < 60 else "..."
+    name = getattr(fn, "__name__", "<lambda>")
+    return f"your function, given ({text})," if name == "<lambda>" else f"{name}({text})"
 
 
 def _watch(fn, text_ok):
