@@ -3,6 +3,7 @@ and any other notebook only when it is named on the command line. A copy a stude
 chapters/ (03_resnet-Copy1.ipynb) does not join `make test`; `pytest chapters/03_resnet-Copy1.ipynb`
 grades it. Every figure the chapters show under nbval is checked (readable, not empty).
 Also: quick mode and no downloads, for the unit tests and the notebooks."""
+import functools
 import os
 from pathlib import Path
 
@@ -20,6 +21,11 @@ from tools import notebook as notebook_tool, output_figures  # noqa: E402  (pyte
 _SKIPPED = []
 
 
+@functools.lru_cache(maxsize=None)
+def _course_chapters():
+    return frozenset(p.resolve() for p in notebook_tool.chapters())
+
+
 def _named_on_the_command_line(path, config):
     here = Path(config.invocation_params.dir)
     return any((here / arg.split("::")[0]).resolve() == path.resolve() for arg in config.args)
@@ -31,7 +37,7 @@ def pytest_ignore_collect(collection_path, config):
     path = Path(collection_path)
     if path.suffix != ".ipynb" or path.parent.resolve() != (ROOT / "chapters").resolve():
         return None
-    if path.resolve() in {p.resolve() for p in notebook_tool.chapters()} or _named_on_the_command_line(path, config):
+    if path.resolve() in _course_chapters() or _named_on_the_command_line(path, config):
         return None
     _SKIPPED.append(path.name)
     return True
