@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from mxnet import nd
 
-from d2l_utils.models.resnet import (PreActResidualBlock, Residual, ResidualBlock,
-                                     resnet, resnet18, resnet_mnist)
+from d2l_utils.models.resnet import (Bottleneck, PreActResidualBlock, Residual, ResidualBlock,
+                                     resnet, resnet18, resnet50, resnet_cifar, resnet_mnist)
 from d2l_utils.models.zoo import gluoncv_model
 
 
@@ -88,3 +88,76 @@ def test_resnet18_macs_match_paper():
     """He et al. 2015, Table 1: 1.8 x 10^9 (multiply-adds) for 224 x 224."""
     macs = d2l.total_macs(resnet18(1000, 3), (1, 3, 224, 224))
     assert abs(macs / 1.8e9 - 1) < 0.02
+
+
+def test_resnet50_matches_gluoncv_resnet50_v1b():
+    """The paper's ResNet-50 (Table 1) without conv biases: torchvision's and GluonCV's
+    resnet50_v1b count, 25,557,032 trainable (+ 53,120 running statistics)."""
+    ours = d2l.count_parameters(resnet50(), (1, 3, 224, 224))
+    assert ours == _gluoncv_count("resnet50_v1b") == (25_557_032, 53_120)
+
+
+def test_resnet50_v1_differs_by_the_biases_of_the_1x1_convs():
+    """GluonCV's resnet50_v1 keeps a bias on both 1x1 convs of each bottleneck (useless before BN)."""
+    biases = sum(n * (w + 4 * w) for n, w in zip((3, 4, 6, 3), (64, 128, 256, 512)))
+    assert _gluoncv_count("resnet50_v1")[0] == d2l.count_parameters(resnet50(), (1, 3, 224, 224))[0] + biases
+
+
+def test_resnet50_macs_match_paper_and_gluoncv_v1():
+    """Paper Table 1: 3.8 x 10^9; the stride in the first 1x1 conv as in resnet50_v1."""
+    macs = d2l.total_macs(resnet50(), (1, 3, 224, 224))
+    ref = gluoncv_model("resnet50_v1")
+    ref.initialize()
+    assert macs == d2l.total_macs(ref, (1, 3, 224, 224))
+    assert abs(macs / 3.8e9 - 1) < 0.02
+
+
+def test_bottleneck_shapes_and_projection():
+    blk = Bottleneck(16, strides=2, in_channels=32)
+    blk.initialize()
+    assert blk(nd.zeros((2, 32, 8, 8))).shape == (2, 64, 4, 4)
+    assert blk.conv4 is not None
+    same = Bottleneck(16, in_channels=64)
+    assert same.conv4 is None  # 64 = 4 * 16 channels in and out, stride 1: identity shortcut
+
+
+@pytest.mark.parametrize("n,depth", [(1, 8), (3, 20)])
+def test_resnet_cifar_depth_and_equal_parameters(n, depth):
+    plain, res = resnet_cifar(n, residual=False), resnet_cifar(n, residual=True)
+    counts = d2l.count_parameters(plain, (1, 1, 28, 28))
+    assert counts == d2l.count_parameters(res, (1, 1, 28, 28))
+    weighted = [r for r in d2l.layer_table(res, (1, 1, 28, 28)) if r["type"] in ("Conv2D", "Dense")]
+    assert len(weighted) == depth == 6 * n + 2
+    assert [r["output_shape"] for r in d2l.layer_table(res, (1, 1, 28, 28), depth=1)][3:6] == \
+        [(16, 28, 28), (32, 14, 14), (64, 7, 7)]
+
+
+def test_zero_padded_shortcut_is_option_a():
+    """'zeros' adds x, subsampled and padded with zero channels, to the residual; 'none' adds nothing."""
+    x = nd.random.normal(shape=(2, 4, 7, 7))
+    outs = {}
+    for shortcut in ("zeros", "none"):
+        blk = Residual(8, strides=2, in_channels=4, shortcut=shortcut)
+        blk.initialize(mx.init.Xavier())
+        if outs:
+            for a, b in zip(blk.collect_params().values(), first.collect_params().values()):
+                a.set_data(b.data())
+        else:
+            first = blk
+        outs[shortcut] = blk
+    y = outs["zeros"].bn2(outs["zeros"].conv2(outs["zeros"].bn1(outs["zeros"].conv1(x))))
+    padded = nd.concat(x[:, :, ::2, ::2], nd.zeros((2, 4, 4, 4)), dim=1)
+    assert np.allclose(outs["zeros"](x).asnumpy(), nd.relu(y + padded).asnumpy(), atol=1e-5)
+    assert np.allclose(outs["none"](x).asnumpy(), nd.relu(y).asnumpy(), atol=1e-5)
+
+
+def test_zero_padded_shortcut_trains_hybridized():
+    """Regression: concatenating zeros_like(x) crashed oneDNN's backward (SIGFPE) once hybridized."""
+    net = resnet_cifar(1, residual=True, widths=(8, 16, 32))
+    net.initialize(mx.init.Xavier())
+    net.hybridize(static_alloc=True, static_shape=True)
+    X = nd.random.uniform(shape=(4, 1, 28, 28))
+    with mx.autograd.record():
+        loss = net(X).sum()
+    loss.backward()
+    assert np.isfinite(net[0].weight.grad().asnumpy()).all()

@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import as_count, as_int, exercise, only_checks, parameter_names
+from ._experiments import own_accuracy, read_experiment
 
 
 def _side(n, k, s, p):
@@ -71,6 +72,87 @@ def check_resnet34(answer):
     assert n != 11_689_512, "that is ResNet-18: use layers=(3, 4, 6, 3)"
     assert n == 21_797_672, (f"{n:,} is not the ImageNet ResNet-34 count (convs without "
                                   "bias, BN on the projection, 3 input channels, 1000 classes)")
+
+
+def _trace_names(net, input_shape):
+    """[(layer name, layer type)] of the layers ``net`` runs, in the order it runs them."""
+    from ..accounting import layer_table
+    return [(r["name"], r["type"]) for r in layer_table(net, input_shape)]
+
+
+_BN_TYPES = ("BatchNorm", "BatchNormReLU")
+
+
+@exercise("Exercise 3.4 · Share the convolution, not the BatchNorm",
+          expects="dict(net=..., history=..., baseline=histories['post'], test_iter=test_iter, "
+                  "bn_was_the_bug=True or False)")
+def check_shared_conv_own_bns(answer):
+    run = read_experiment(answer, ("net", "history", "baseline", "test_iter", "bn_was_the_bug"))
+    net = run["net"]
+    trace = _trace_names(net, (1, 1, 28, 28))
+    convs = [n for n, t in trace if t == "Conv2D"]
+    twice = sorted({n for n in convs if convs.count(n) == 2})
+    assert len(twice) == 2 and len(convs) == 6, (
+        f"your net runs the convolutions {convs}: keep the post's net, whose two blocks each call "
+        "their conv1 twice (and never conv2)")
+    bns = [n for n, t in trace if t in _BN_TYPES]
+    assert len(bns) == 4 and len(set(bns)) == 4, (
+        f"your net calls the BatchNorms {bns}: give each block two BatchNorms, each called once")
+    trainable = sum(int(np.prod(p.shape)) for p in net.collect_params().values() if p.grad_req != "null")
+    assert trainable == 30_042 + 2 * (16 + 32), (
+        f"your net has {trainable:,} trainable parameters: the post's net plus one BatchNorm per block "
+        "has a different number (is a dead conv2 still trainable?)")
+    acc, post = own_accuracy(run), run["baseline"]["test_acc"][-1]
+    recovered = acc >= post + 0.05
+    assert isinstance(run["bn_was_the_bug"], bool), "bn_was_the_bug should be True or False."
+    assert run["bn_was_the_bug"] == recovered, (
+        f"your run gives {acc:.3f} against the post's {post:.3f}: "
+        + ("5 points or more better, so the shared BatchNorm was the bug." if recovered else
+           "less than 5 points apart, so these runs do not show it."))
+    print(f"  conv1 shared, own BatchNorms : test acc {acc:.3f}")
+    print(f"  the post's net (shared BN)   : test acc {post:.3f}  ({100 * (acc - post):+.1f} points)")
+
+
+def _shortcuts(net):
+    from ..models.resnet import Residual
+    blocks = [b for b in _all_blocks(net) if isinstance(b, Residual)]
+    return len(blocks), {b.shortcut for b in blocks}
+
+
+def _all_blocks(block):
+    yield block
+    for child in block._children.values():
+        yield from _all_blocks(child)
+
+
+@exercise("Exercise 3.5 · Plain vs residual at 32 layers",
+          expects="dict(plain=..., residual=..., plain_history=..., residual_history=..., "
+                  "test_iter=test_iter, plain_trains_worse=True or False)")
+def check_deeper_degradation(answer):
+    keys = ("plain", "residual", "plain_history", "residual_history", "test_iter", "plain_trains_worse")
+    run = answer() if callable(answer) else answer
+    assert isinstance(run, dict) and all(run.get(k) is not None for k in keys), (
+        "give the dict the exercise cell builds: dict(" + ", ".join(f"{k}=..." for k in keys) + ")")
+    from ..accounting import count_parameters
+    counts = {}
+    for kind, want in (("plain", "none"), ("residual", "zeros")):
+        net = run[kind]
+        n_blocks, shortcuts = _shortcuts(net)
+        assert n_blocks == 15, (f"your {kind} net has {n_blocks} residual-style blocks; 32 layers = 6n + 2 "
+                                "needs n blocks in each of the three stages")
+        assert shortcuts == {want}, (f"your {kind} net's blocks have shortcuts {sorted(shortcuts)}: build it "
+                                     f"with resnet_cifar(n, residual={kind == 'residual'})")
+        counts[kind] = count_parameters(net, (1, 1, 28, 28))
+        own_accuracy(dict(net=net, history=run[f"{kind}_history"], test_iter=run["test_iter"]))
+    assert counts["plain"] == counts["residual"], "the two nets should have the same parameters"
+    plain_loss = run["plain_history"]["train_loss"][-1]
+    res_loss = run["residual_history"]["train_loss"][-1]
+    worse = plain_loss > res_loss
+    assert isinstance(run["plain_trains_worse"], bool), "plain_trains_worse should be True or False."
+    assert run["plain_trains_worse"] == worse, (
+        f"your runs end with training loss {plain_loss:.3f} (plain) and {res_loss:.3f} (residual)")
+    print(f"  plain-32    : final training loss {plain_loss:.3f}")
+    print(f"  residual-32 : final training loss {res_loss:.3f} (same {counts['plain'][0]:,} parameters)")
 
 
 __dir__ = only_checks(globals())

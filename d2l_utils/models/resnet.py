@@ -3,9 +3,13 @@
 arXiv:1603.05027, the v2 "full pre-activation" block).
 
 ``resnet_mnist(block)`` is the post's MNIST net with block 'v1', 'v2' or 'post' (the post's
-code: conv1 applied twice, one shared BatchNorm, conv2 never used). ``resnet18`` is the d2l
-ResNet-18; by default it matches GluonCV's ``resnet18_v1`` exactly (convs without bias, BN after
-the 1x1 projection); ``post_style=True`` is the MXNet post's variant (biased convs, bare projection).
+code: conv1 applied twice, one shared BatchNorm, conv2 never used). ``resnet`` builds the
+ImageNet-style ResNets from basic blocks (``resnet18``, ResNet-34: by default exactly GluonCV's
+``resnet18_v1``/``resnet34_v1``: convs without bias, BN after the 1x1 projection;
+``post_style=True`` is the MXNet post's variant, biased convs and a bare projection) or from
+bottleneck blocks (``resnet50``: 1x1 -> 3x3 -> 1x1, the paper's Table 1). ``resnet_cifar`` is the
+paper's CIFAR-10 family (6n + 2 layers) with or without shortcuts, for the degradation
+experiment of its Fig. 1 / Fig. 6.
 
 Where a ReLU directly follows a BatchNorm inside a block we use ``nn.BatchNormReLU``: the same
 maths and the same parameters as BatchNorm then ReLU, computed in one oneDNN pass over memory
@@ -77,14 +81,26 @@ def resnet_mnist(block="v1", num_classes=10):
     return net
 
 
+SHORTCUTS = ("auto", "zeros", "none")
+
+
 class Residual(nn.HybridBlock):
     """d2l basic block: 3x3 conv-BN-ReLU, 3x3 conv-BN, + shortcut, ReLU.
-    (B, C_in, H, W) -> (B, num_channels, H/strides, W/strides). The shortcut is a 1x1
-    conv (with the same stride) when the shape changes."""
+    (B, C_in, H, W) -> (B, num_channels, H/strides, W/strides).
+
+    shortcut: 'auto' (d2l: a 1x1 conv with the same stride when use_1x1conv, else the
+    identity); 'zeros' (the paper's option A for CIFAR: subsample by the stride and fill the
+    new channels with zeros, no parameters); 'none' (a *plain* block: no addition at all)."""
 
     def __init__(self, num_channels, use_1x1conv=False, strides=1, in_channels=0,
-                 post_style=False, **kwargs):
+                 post_style=False, shortcut="auto", **kwargs):
         super().__init__(**kwargs)
+        if shortcut not in SHORTCUTS:
+            raise ValueError(f"shortcut must be one of {SHORTCUTS}, not {shortcut!r}")
+        if shortcut == "zeros" and in_channels not in (num_channels, num_channels // 2):
+            raise ValueError("a zero-padded shortcut needs in_channels = num_channels or half of it")
+        self.shortcut, self.strides, self.in_channels = shortcut, strides, in_channels
+        self.pad_channels = shortcut == "zeros" and in_channels != num_channels
         bias = post_style  # a bias right before BN is cancelled by BN's mean subtraction
         self.conv1 = nn.Conv2D(num_channels, 3, padding=1, strides=strides, use_bias=bias,
                                in_channels=in_channels)
@@ -92,7 +108,7 @@ class Residual(nn.HybridBlock):
         self.bn1 = nn.BatchNormReLU(in_channels=num_channels)
         self.bn2 = nn.BatchNorm(in_channels=num_channels)
         self.conv3 = self.bn3 = None
-        if use_1x1conv:
+        if use_1x1conv and shortcut == "auto":
             self.conv3 = nn.Conv2D(num_channels, 1, strides=strides, use_bias=bias,
                                    in_channels=in_channels)
             if not post_style:
@@ -101,18 +117,67 @@ class Residual(nn.HybridBlock):
     def hybrid_forward(self, F, X):
         Y = self.bn1(self.conv1(X))          # BN + ReLU: (B, C, H/s, W/s)
         Y = self.bn2(self.conv2(Y))          # (B, C, H/s, W/s)
+        if self.shortcut == "none":
+            return F.relu(Y)                 # plain: nothing to add
         if self.conv3 is not None:
             X = self.conv3(X)                # projection: (B, C, H/s, W/s)
             if self.bn3 is not None:
                 X = self.bn3(X)
+        elif self.shortcut == "zeros":
+            if self.strides > 1:             # keep every s-th pixel, as the strided conv does
+                X = F.slice(X, begin=(None,) * 4, end=(None,) * 4, step=(1, 1) + (self.strides,) * 2)
+            if self.pad_channels:
+                # x padded with zero channels, added to Y = x added to Y's first C_in channels
+                # (concatenating F.zeros_like(x) crashed oneDNN's backward in a hybridized net)
+                return F.relu(F.concat(F.slice_axis(Y, axis=1, begin=0, end=self.in_channels) + X,
+                                       F.slice_axis(Y, axis=1, begin=self.in_channels, end=None),
+                                       dim=1))
         return F.relu(Y + X)
 
 
-def resnet_block(num_channels, num_residuals, in_channels, first_block=False, post_style=False):
-    """One stage: the first block halves H, W and changes channels (unless first_block)."""
+class Bottleneck(nn.HybridBlock):
+    """The paper's bottleneck block (Fig. 5 right, ResNet-50/101/152): 1x1 conv down to
+    ``width`` channels, 3x3 conv at that width, 1x1 conv up to 4 * width, BN after each,
+    ReLU after the first two and after the addition.
+    (B, C_in, H, W) -> (B, 4 * width, H/strides, W/strides); the shortcut is a 1x1
+    projection with BN when the shape changes. As in the authors' Caffe models (and GluonCV's
+    ``resnet50_v1``) the stride sits in the first 1x1 conv; convolutions have no bias."""
+    expansion = 4
+
+    def __init__(self, width, strides=1, in_channels=0, **kwargs):
+        super().__init__(**kwargs)
+        out = self.expansion * width
+        self.conv1 = nn.Conv2D(width, 1, strides=strides, use_bias=False, in_channels=in_channels)
+        self.bn1 = nn.BatchNormReLU(in_channels=width)
+        self.conv2 = nn.Conv2D(width, 3, padding=1, use_bias=False, in_channels=width)
+        self.bn2 = nn.BatchNormReLU(in_channels=width)
+        self.conv3 = nn.Conv2D(out, 1, use_bias=False, in_channels=width)
+        self.bn3 = nn.BatchNorm(in_channels=out)
+        self.conv4 = self.bn4 = None
+        if strides != 1 or in_channels != out:  # projection shortcut
+            self.conv4 = nn.Conv2D(out, 1, strides=strides, use_bias=False, in_channels=in_channels)
+            self.bn4 = nn.BatchNorm(in_channels=out)
+
+    def hybrid_forward(self, F, X):
+        Y = self.bn1(self.conv1(X))          # 1x1 reduce, BN + ReLU: (B, w, H/s, W/s)
+        Y = self.bn2(self.conv2(Y))          # 3x3, BN + ReLU:         (B, w, H/s, W/s)
+        Y = self.bn3(self.conv3(Y))          # 1x1 expand:             (B, 4w, H/s, W/s)
+        if self.conv4 is not None:
+            X = self.bn4(self.conv4(X))      # projection:             (B, 4w, H/s, W/s)
+        return F.relu(Y + X)
+
+
+def resnet_block(num_channels, num_residuals, in_channels, first_block=False, post_style=False,
+                 bottleneck=False):
+    """One stage. The first block halves H, W (unless first_block) and changes the channels;
+    bottleneck stages output 4 * num_channels."""
     blk = nn.HybridSequential()
     for i in range(num_residuals):
-        if i == 0 and not first_block:
+        strides = 1 if i > 0 or first_block else 2
+        if bottleneck:
+            blk.add(Bottleneck(num_channels, strides,
+                               in_channels if i == 0 else Bottleneck.expansion * num_channels))
+        elif i == 0 and not first_block:
             blk.add(Residual(num_channels, use_1x1conv=True, strides=2,
                              in_channels=in_channels, post_style=post_style))
         else:
@@ -121,25 +186,57 @@ def resnet_block(num_channels, num_residuals, in_channels, first_block=False, po
     return blk
 
 
-def resnet(layers=(2, 2, 2, 2), num_classes=10, in_channels=1, post_style=False):
-    """ResNet with basic blocks; layers=(2, 2, 2, 2) is ResNet-18, (3, 4, 6, 3) ResNet-34.
-    (B, in_channels, H, W) -> (B, num_classes); H = 96 gives stage maps 24, 12, 6, 3."""
+def resnet(layers=(2, 2, 2, 2), num_classes=10, in_channels=1, post_style=False, bottleneck=False):
+    """ResNet; basic blocks: layers=(2, 2, 2, 2) is ResNet-18, (3, 4, 6, 3) ResNet-34;
+    bottleneck=True with (3, 4, 6, 3) is ResNet-50. (B, in_channels, H, W) -> (B, num_classes);
+    H = 96 gives stage maps 24, 12, 6, 3."""
+    if bottleneck and post_style:
+        raise ValueError("post_style is the MXNet post's basic-block ResNet-18; it has no bottleneck")
     net = nn.HybridSequential()
     net.add(nn.Conv2D(64, 7, strides=2, padding=3, use_bias=post_style,
                       in_channels=in_channels),           # (B, 64, H/2, W/2)
             nn.BatchNorm(in_channels=64), nn.Activation("relu"),  # 4 layers: stages are net[4:8]
             nn.MaxPool2D(pool_size=3, strides=2, padding=1))  # (B, 64, H/4, W/4)
-    channels = (64, 128, 256, 512)
-    for i, (c, n) in enumerate(zip(channels, layers)):
-        net.add(resnet_block(c, n, in_channels=channels[max(i - 1, 0)], first_block=i == 0,
-                             post_style=post_style))    # (B, c, H/2^(i+2), W/2^(i+2))
-    net.add(nn.GlobalAvgPool2D(),                       # (B, 512, 1, 1)
-            nn.Dense(num_classes, in_units=512))        # (B, num_classes)
+    expansion = Bottleneck.expansion if bottleneck else 1
+    stage_in = 64
+    for i, (c, n) in enumerate(zip((64, 128, 256, 512), layers)):
+        net.add(resnet_block(c, n, in_channels=stage_in, first_block=i == 0,
+                             post_style=post_style, bottleneck=bottleneck))  # (B, c*e, H/2^(i+2), ...)
+        stage_in = c * expansion
+    net.add(nn.GlobalAvgPool2D(),                       # (B, 512 * e, 1, 1)
+            nn.Dense(num_classes, in_units=stage_in))   # (B, num_classes)
     return net
 
 
 def resnet18(num_classes=10, in_channels=1, post_style=False):
     return resnet((2, 2, 2, 2), num_classes, in_channels, post_style)
+
+
+def resnet50(num_classes=1000, in_channels=3):
+    """ResNet-50 (paper Table 1): bottleneck stages of 3, 4, 6, 3 blocks, 2048 features."""
+    return resnet((3, 4, 6, 3), num_classes, in_channels, bottleneck=True)
+
+
+def resnet_cifar(n, residual=True, widths=(16, 32, 64), num_classes=10, in_channels=1):
+    """The paper's CIFAR-10 nets (Sec. 4.2): a 3x3 conv, then three stages of n basic blocks
+    with widths (16, 32, 64) on maps 32, 16, 8 (28, 14, 7 for MNIST-sized input), global
+    average pooling and a dense layer: 6n + 2 weighted layers (n = 3: 20, n = 9: 56).
+    residual=False is the *plain* net of Fig. 1 / Fig. 6 left: the same layers and the same
+    parameters, without the additions (shortcuts are option A, parameter-free)."""
+    shortcut = "zeros" if residual else "none"
+    net = nn.HybridSequential()
+    net.add(nn.Conv2D(widths[0], 3, padding=1, use_bias=False, in_channels=in_channels),
+            nn.BatchNorm(in_channels=widths[0]), nn.Activation("relu"))  # (B, w0, H, W)
+    c_in = widths[0]
+    for i, c in enumerate(widths):
+        stage = nn.HybridSequential()
+        for j in range(n):
+            strides = 2 if i > 0 and j == 0 else 1
+            stage.add(Residual(c, strides=strides, in_channels=c_in, shortcut=shortcut))
+            c_in = c
+        net.add(stage)                                  # (B, c, H/2^i, W/2^i)
+    net.add(nn.GlobalAvgPool2D(), nn.Dense(num_classes, in_units=c_in))
+    return net
 
 
 if __name__ == "__main__":  # self-test: shapes and GluonCV's resnet18_v1 parameter count
