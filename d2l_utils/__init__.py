@@ -24,7 +24,9 @@ from .plots import LivePlot, show_images, save_or_show  # noqa: E402
 from .training import train, hold_then_cosine, TrainingDiverged  # noqa: E402
 from .checkpoints import (CheckpointMismatch, CheckpointCorrupted, load_checkpoint,  # noqa: E402
                           latest_checkpoint)
-from .inputs import InputMismatch, check_input  # noqa: E402
+from .inputs import InputMismatch, check_input, explain_model_calls  # noqa: E402
 from .speed import measure_training_throughput, compare_hybridize  # noqa: E402
+
+explain_model_calls()  # a model given the wrong input says so in plain words
 
 __version__ = "0.1.0"

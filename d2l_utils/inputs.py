@@ -114,10 +114,10 @@ def describe_mismatch(net, shape, error=None, where="the data", first_shape=None
         dense = re.search(r"()Shape inconsistent, Provided = \[(\d+),(\d+)\], inferred shape=\((\d+),(\d+)\)", text)
     if dense and len(shape) >= 3:
         op, _, built_for, _, got = dense.groups()
-        layer = f"'{_structural_name(net, op)}'" if op else "a dense layer"
+        layer = f"layer '{_structural_name(net, op)}'" if op else "dense layer"
         size = "x".join(str(s) for s in shape[2:])
         seen = f" (it first ran on batches of shape {tuple(first_shape)})" if first_shape else ""
-        return (f"{head}: the network was built for inputs of another size. Its layer {layer} "
+        return (f"{head}: the network was built for inputs of another size. Its {layer} "
                 f"takes {built_for} features, but {size} inputs give it {got}; the size of that "
                 f"layer was fixed by the first batch the network saw{seen}. What to change: "
                 f"resize the data to that size (the loaders take resize=...), or build a new "
@@ -146,9 +146,10 @@ def check_input(net, X, ctx=None, where="the data"):
         out = net(X[:1].as_in_context(ctx or X.context))
         out.wait_to_read()
     except (mx.base.MXNetError, ValueError, AssertionError) as err:
-        if isinstance(err, InputMismatch):
+        if isinstance(err, InputMismatch) and not isinstance(err, ModelInputError):
             raise
-        raise InputMismatch(message or describe_mismatch(net, shape, err, where, first_shape)) from None
+        raw = err.__context__ if isinstance(err, ModelInputError) else err  # MXNet's own error
+        raise InputMismatch(message or describe_mismatch(net, shape, raw, where, first_shape)) from None
     if first_shape is None:
         try:
             net._d2l_input_shape = (None,) + shape[1:]
@@ -172,3 +173,49 @@ def check_labels(net_output, labels, where="the training data"):
             f"(classes 0 to {k - 1}). What to change: build the network with "
             f"num_classes={high + 1} (its last Dense layer), or check that the labels are "
             "0-based class indices.")
+
+
+class ModelInputError(InputMismatch, __import__("mxnet").base.MXNetError):
+    """A network called directly on input it cannot take. Both an InputMismatch and an
+    MXNetError, so code that caught MXNet's error still catches it."""
+
+
+_RAW_SHAPE_ERRORS = ("Deferred initialization failed", "Shape inconsistent", "infer_shape",
+                     "Check failed", "shape")
+_depth = __import__("threading").local()
+
+
+def explain_model_calls():
+    """Make a direct call ``net(X)`` on input the network cannot take raise ModelInputError in
+    plain words (expected, got, what to change) instead of MXNet's raw shape errors. Only the
+    outermost call explains (the error names the network the user called); inner layers and
+    symbolic tracing are untouched, and a call that works costs two attribute updates.
+    ``import d2l_utils`` installs it once."""
+    import mxnet as mx
+    block_call = gluon.Block.__call__
+    if getattr(block_call, "_d2l_explains", False):
+        return
+
+    def __call__(self, *args):
+        depth = getattr(_depth, "value", 0)
+        _depth.value = depth + 1
+        try:
+            out = block_call(self, *args)
+            if not depth and args and isinstance(args[0], mx.nd.NDArray) and not hasattr(
+                    self, "_d2l_input_shape"):
+                self._d2l_input_shape = (None,) + tuple(args[0].shape[1:])  # for later messages
+            return out
+        except (mx.base.MXNetError, ValueError) as err:
+            x = args[0] if args else None
+            if (depth or isinstance(err, InputMismatch) or not isinstance(x, mx.nd.NDArray)
+                    or not any(s in str(err) for s in _RAW_SHAPE_ERRORS)):
+                raise
+            message = describe_mismatch(self, x.shape, err, where="this call",
+                                        first_shape=getattr(self, "_d2l_input_shape", None))
+            raise ModelInputError(message) from None
+        finally:
+            _depth.value = depth
+
+    __call__._d2l_explains = True
+    __call__.__doc__ = block_call.__doc__
+    gluon.Block.__call__ = __call__

@@ -151,6 +151,21 @@ def test_labels_beyond_the_outputs_and_mismatched_test_loader(mnist):
     assert "(1, 32, 32)" in msg and "(1, 28, 28)" in msg
 
 
+def test_a_chapter_model_called_on_the_wrong_input_says_so_in_plain_words():
+    from d2l_utils.models.hybridsn import HybridSN
+    net = HybridSN()
+    net.initialize()
+    with pytest.raises(mx.base.MXNetError) as err:  # still what MXNet code catches
+        net(nd.zeros((2, 1, 28, 28)))
+    msg = str(err.value)
+    assert isinstance(err.value, d2l.InputMismatch) and not any(r in msg for r in RAW_MXNET)
+    assert "HybridSN cannot take input batches of shape (2, 1, 28, 28)" in msg and "5-D" in msg
+    net(nd.zeros((2, 1, 30, 25, 25)))
+    with pytest.raises(d2l.InputMismatch, match=r"fc1.*takes 18496 features.*(None, 1, 30, 25, 25)"):
+        net.hybridize()
+        net(nd.zeros((2, 1, 30, 21, 21)))
+
+
 def test_check_input_explains_a_direct_call():
     net = small_cnn()
     net.initialize()
