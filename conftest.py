@@ -5,6 +5,8 @@ grades it. Every figure the chapters show under nbval is checked (readable, not 
 Also: quick mode and no downloads, for the unit tests and the notebooks."""
 import functools
 import os
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,17 @@ ROOT = Path(__file__).resolve().parent
 from tools import notebook as notebook_tool, output_figures  # noqa: E402  (pytest puts this folder on sys.path)
 
 _SKIPPED = []
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """--color=auto means colour on a terminal only, for nbval's messages too (nbval colours
+    everything but --color=no, so a log of `make test` would hold raw escape codes)."""
+    if getattr(config.option, "color", None) == "auto":
+        wanted = os.environ.get("PY_COLORS") == "1" or bool(os.environ.get("FORCE_COLOR"))
+        if not wanted and (os.environ.get("NO_COLOR") or not sys.stdout.isatty()):
+            config.option.color = "no"
 
 
 @functools.lru_cache(maxsize=None)
@@ -67,9 +80,12 @@ def pytest_runtest_call(item):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Every figure a chapter cell shows under nbval must be readable and not empty; it is kept
-    in build/test_figures/<chapter>/ to look at. (The cells run once, for nbval.)"""
+    in build/test_figures/<chapter>/ to look at. (The cells run once, for nbval.) Off a terminal
+    a failed cell's report loses the kernel's colour codes."""
     outcome = yield
     report = outcome.get_result()
+    if report.failed and isinstance(report.longrepr, str) and item.config.option.color == "no":
+        report.longrepr = ANSI.sub("", report.longrepr)   # the kernel's tracebacks come coloured
     shown = getattr(item, "shown_figures", None)
     if call.when != "call" or not report.passed or shown is None:
         return

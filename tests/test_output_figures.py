@@ -74,3 +74,25 @@ def test_confusion_matrix_is_readable_for_few_classes():
     width, height = size_of(png)
     assert width >= 500 and height >= 420, (width, height)
     assert output_figures.figure_problems(png) == []
+
+
+def test_the_notebook_run_checks_figures_and_writes_no_colour_codes_to_a_log(tmp_path):
+    """The repo's pytest set-up (../conftest.py) on a small notebook, output to a pipe."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import nbformat
+    root = Path(__file__).resolve().parent.parent
+    cells = ["import matplotlib.pyplot as plt\nimport d2l_utils as d2l",
+             "fig, ax = plt.subplots(figsize=(4, 3)); ax.plot([1, 3, 2]); d2l.save_or_show(fig, 'ok')",
+             "fig, ax = plt.subplots(figsize=(4, 3)); ax.axis('off'); d2l.save_or_show(fig, 'blank')",
+             "1 / 0"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbformat.write(nb, str(tmp_path / "figs.ipynb"))
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "conftest", "--rootdir", str(root), "-c",
+                          str(root / "pyproject.toml"), "-q", str(tmp_path / "figs.ipynb")],
+                         cwd=root, capture_output=True, text=True, timeout=300)
+    assert "2 failed, 2 passed" in run.stdout, run.stdout[-2000:]
+    assert "Cell 2, figure 1 is empty" in run.stdout and "ZeroDivisionError: division by zero" in run.stdout
+    assert "\x1b[" not in run.stdout + run.stderr
