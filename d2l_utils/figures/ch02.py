@@ -191,5 +191,43 @@ def inception_v1_network(input_shape=(1, 3, 224, 224), num_classes=1000):
     return d.finish()
 
 
+# The post's "Go deeper": ILSVRC classification winners and VGG, with the papers' numbers:
+# (year, network, weight layers, parameters in millions, top-5 test error %, source).
+GOING_DEEPER = [
+    (2012, "AlexNet", 8, 60, 15.3, "Krizhevsky et al. 2012 (winner)"),
+    (2014, "VGG-16", 16, 138, 7.3, "Simonyan & Zisserman 2015, Tables 2, 7 (2nd; 7 nets)"),
+    (2014, "GoogLeNet", 22, 6.8, 6.67, "Szegedy et al. 2014, Tables 1, 3 (winner; 7 nets, 144 crops)"),
+    (2015, "ResNet-152", 152, 60, 3.57, "He et al. 2016, Table 5 (winner; ensemble)"),
+]
+
+
+def going_deeper():
+    """Depth, parameters and ILSVRC top-5 error of the networks the post's "Go deeper" refers to."""
+    import matplotlib.pyplot as plt
+    fig, (ax_depth, ax_params) = plt.subplots(1, 2, figsize=(11, 3.3))
+    names = [f"{name}\n{year}" for year, name, *_ in GOING_DEEPER]
+    colors = ["#cfe2f3", "#f4cccc", "#fce5cd", "#d9ead3"]
+    bars = ax_depth.bar(names, [layers for _, _, layers, *_ in GOING_DEEPER], color=colors, ec="#444444")
+    for bar, (_, _, layers, _, err, _) in zip(bars, GOING_DEEPER):
+        ax_depth.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), f"{layers} layers\ntop-5 {err:g} %",
+                      ha="center", va="bottom", fontsize=8)
+    ax_depth.set(title="going deeper: weight layers (ILSVRC top-5 test error)", ylabel="weight layers",
+                 yscale="log", ylim=(4, 600))
+    bars = ax_params.bar(names, [params for _, _, _, params, *_ in GOING_DEEPER], color=colors, ec="#444444")
+    for bar, (_, _, _, params, _, _) in zip(bars, GOING_DEEPER):
+        ax_params.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), f"{params:g}M", ha="center",
+                       va="bottom", fontsize=8)
+    params = {name: m for _, name, _, m, *_ in GOING_DEEPER}
+    ax_params.set(title=f"parameters (millions): VGG-16 has {params['VGG-16'] / params['GoogLeNet']:.0f}× "
+                        "GoogLeNet's", ylabel="millions", ylim=(0, 165))
+    for ax in (ax_depth, ax_params):
+        ax.tick_params(labelsize=8)
+        ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
 FIGURES = {"naive_vs_reduced": naive_vs_reduced, "lecture_module": lecture_module,
-           "googlenet_lite": googlenet_lite_network, "inception_v1": inception_v1_network}
+           "googlenet_lite": googlenet_lite_network, "inception_v1": inception_v1_network,
+           "going_deeper": going_deeper}
