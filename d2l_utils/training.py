@@ -18,6 +18,7 @@ import mxnet as mx
 import numpy as np
 from mxnet import autograd, gluon, nd
 
+from . import distributed
 from .accounting import initialize_if_needed
 from .checkpoints import (CheckpointCorrupted, CheckpointMismatch, latest_checkpoint,  # noqa: F401
                           load_checkpoint, nonfinite_names, resume_latest, save_checkpoint,
@@ -46,7 +47,7 @@ def _as_list(ctx):
 def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
           optimizer_params=None, trainer=None, loss=None, ctx=None, init=None,
           hybridize=True, checkpoint_dir=None, resume=True, seed=None, plot=True,
-          max_batches=None, title=None, verbose=True, lr_schedule=None):
+          max_batches=None, title=None, verbose=True, lr_schedule=None, kvstore=None):
     """Train ``net`` and return its history (a dict of per-epoch lists).
 
     ctx: one context or a list (data parallel: each batch is split over them).
@@ -63,8 +64,16 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
     max_batches: stop each epoch after this many batches (quick demonstrations).
     lr_schedule: optional function of training progress in epochs (0.0 at the start, 5.5
         half-way through the sixth epoch) returning the learning rate, set before every
-        batch. It depends on the epoch number only, so a resumed run stays on its curve."""
+        batch. It depends on the epoch number only, so a resumed run stays on its curve.
+    kvstore: None, a name ('device', 'local', 'dist_sync', 'dist_async'...) or a KVStore. With
+        a dist_* kvstore each worker trains on its shard of train_iter (whose batch size stays
+        the global one), metrics are summed over the workers, and rank 0 alone prints, plots
+        and writes checkpoints (d2l_utils/distributed.py, chapter 07)."""
     ctxs = _as_list(ctx)
+    cluster = distributed.setup(kvstore, ctxs)
+    cluster.check_supported(lr_schedule, checkpoint_dir)
+    train_iter = cluster.shard(train_iter)
+    verbose, plot = verbose and cluster.is_root, plot and cluster.is_root
     if seed is not None:
         set_seed(seed)  # the initial weights
         if hasattr(train_iter, "reseed"):
@@ -80,7 +89,7 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
     if own_trainer:
         params = dict(optimizer_params or {})
         params.setdefault("learning_rate", lr)
-        trainer = gluon.Trainer(net.collect_params(), optimizer, params)
+        trainer = cluster.make_trainer(net.collect_params(), optimizer, params)
 
     _check_data(net, train_iter, test_iter, ctxs)
     history = {k: [] for k in ("epoch", "train_loss", "train_acc", "test_acc",
@@ -100,7 +109,7 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
             set_seed(run_seed)
             net.initialize(init or mx.init.Xavier(), ctx=ctxs, force_reinit=True)
             if own_trainer:
-                trainer = gluon.Trainer(net.collect_params(), optimizer, params)
+                trainer = cluster.make_trainer(net.collect_params(), optimizer, params)
     loader_seed = getattr(train_iter, "seed", None)
 
     live = (LivePlot(title=title, name=(title or "training").replace(" ", "_"),
@@ -109,12 +118,13 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
         for x, values in curve:
             live.add(x, values)
     for epoch in range(start_epoch + 1, num_epochs + 1):
-        set_seed(derive_seed(run_seed, epoch))  # dropout and any other global draw of this epoch
+        set_seed(cluster.rank_seed(derive_seed(run_seed, epoch)))  # dropout and any other global draw of this epoch
         if hasattr(train_iter, "set_epoch"):
             train_iter.set_epoch(epoch)
         stats = _train_epoch(net, train_iter, loss, trainer, ctxs, epoch, num_epochs,
-                             max_batches, verbose, lr_schedule, meta_path)
-        test_acc = evaluate_accuracy(net, test_iter, ctxs[0]) if test_iter is not None else None
+                             max_batches, verbose, lr_schedule, meta_path, cluster)
+        cluster.average_aux(net)  # batch-norm statistics: the mean over the workers
+        test_acc = distributed.evaluate_accuracy(cluster, net, test_iter, ctxs[0])
         history["epoch"].append(epoch)
         history["train_loss"].append(stats["loss"])
         history["train_acc"].append(stats["acc"])
@@ -130,7 +140,7 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
             acc = f"{test_acc:.3f}" if test_acc is not None else "-"
             print(f"epoch {epoch}: loss {stats['loss']:.4f}, train acc {stats['acc']:.3f}, "
                   f"test acc {acc}, {stats['examples_per_sec']:.0f} examples/s, {stats['time']:.1f} s")
-        if checkpoint_dir:
+        if checkpoint_dir and cluster.is_root:
             meta_path = save_checkpoint(checkpoint_dir, epoch, net, trainer, history,
                                         extra={"seed": run_seed, "loader_seed": loader_seed,
                                                "curve": curve})
@@ -196,7 +206,7 @@ def _point_batches(total):
 
 
 def _train_epoch(net, train_iter, loss, trainer, ctxs, epoch, num_epochs, max_batches, verbose,
-                 lr_schedule=None, last_checkpoint=None):
+                 lr_schedule=None, last_checkpoint=None, cluster=distributed.Cluster()):
     total = min(len(train_iter), max_batches) if max_batches else len(train_iter)
     bar = progress_bar(total, f"epoch {epoch}/{num_epochs}", disable=not verbose, mininterval=1.0)
     loss_sum = [nd.zeros(1, ctx=c) for c in ctxs]
@@ -215,7 +225,7 @@ def _train_epoch(net, train_iter, loss, trainer, ctxs, epoch, num_epochs, max_ba
             losses = [loss(o, yi) for o, yi in zip(outputs, ys)]
         for l in losses:
             l.backward()
-        trainer.step(X.shape[0])
+        trainer.step(cluster.step_size(X.shape[0]))
         for k, (o, yi, l) in enumerate(zip(outputs, ys, losses)):
             loss_sum[k] += l.sum()
             correct[k] += (o.argmax(axis=1) == yi.astype(o.dtype)).sum()
@@ -236,9 +246,11 @@ def _train_epoch(net, train_iter, loss, trainer, ctxs, epoch, num_epochs, max_ba
     bar.close()
     if seen == 0:
         raise ValueError("the training iterator yielded no batch (dataset smaller than batch_size?)")
-    mean_loss = sum(s.asscalar() for s in loss_sum) / seen
+    loss_total, right, seen = (float(v) for v in cluster.allreduce_sum(  # over the workers
+        [sum(s.asscalar() for s in loss_sum), sum(c.asscalar() for c in correct), seen]))
+    mean_loss = loss_total / seen
     _check_finite(net, mean_loss, None, train_iter, trainer, epoch, total, last_checkpoint)
-    return {"loss": mean_loss, "acc": sum(c.asscalar() for c in correct) / seen,
+    return {"loss": mean_loss, "acc": right / seen,
             "examples_per_sec": seen / elapsed, "time": elapsed, "points": points}
 
 
