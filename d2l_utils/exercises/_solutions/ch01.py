@@ -72,10 +72,10 @@ def _nin(nin_block):
 
 
 def _quick_run(net, max_batches):
-    """The chapter's quick recipe: Adam, batch 64, 3e-3 along a cosine to 0, 8 epochs."""
+    """The chapter's quick recipe: Adam, batch 64, 3e-3 along a cosine to 0, 12 epochs."""
     import d2l_utils as d2l
     train_iter, test_iter = d2l.load_mnist(64, source="sample")
-    num_epochs = 8 if max_batches is None else 1
+    num_epochs = 12 if max_batches is None else 1
     history = d2l.train(net, train_iter, test_iter, num_epochs, lr=3e-3, optimizer="adam",
                         lr_schedule=d2l.hold_then_cosine(3e-3, 0, num_epochs), seed=0,
                         max_batches=max_batches, plot=False, verbose=False)
