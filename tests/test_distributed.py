@@ -171,3 +171,22 @@ def test_bytes_per_step_and_the_scaling_model():
     fast = distributed.scaling_model(0.1, 25_000_000, 16, bandwidth_gbit_s=100)
     assert slow["efficiency"] < fast["efficiency"] <= 1
     assert distributed.scaling_model(0.1, 25_000_000, 1, 1)["efficiency"] == 1
+
+
+class _FakeKV:
+    """Enough of a KVStore for the checks made before any process talks to another."""
+    def __init__(self, type_):
+        self.type, self.rank, self.num_workers = type_, 1, 4
+
+
+def test_dist_async_refuses_what_cannot_work():
+    cluster = distributed.Cluster(kv=_FakeKV("dist_async"), rank=1, num_workers=4)
+    with pytest.raises(ValueError, match="lr_schedule"):
+        cluster.check_supported(lr_schedule=lambda progress: 0.1)
+    with pytest.raises(ValueError, match="checkpoints"):
+        cluster.check_supported(checkpoint_dir="ckpt")
+    assert cluster.step_size(32) == 32          # each worker's gradient is its own step
+    sync = distributed.Cluster(kv=_FakeKV("dist_sync"), rank=1, num_workers=4)
+    sync.check_supported(lambda progress: 0.1, "ckpt")
+    assert sync.step_size(32) == 128            # the servers return the sum over 4 workers
+    assert not sync.is_root and distributed.rank_seed(7, 0) == 7 != distributed.rank_seed(7, 1)
