@@ -54,3 +54,29 @@ def test_not_attempted():
 def test_resnet34_wrong():
     assert ch03.check_resnet34.grade(11_689_512) is False
     assert ch03.check_resnet34.grade(21_814_696) is False  # with conv biases
+
+
+def _fake_history():
+    return {"test_acc": [0.5], "train_loss": [1.0]}
+
+
+def test_shared_conv_check_rejects_the_correct_v1_net():
+    """Exercise 3.4 wants conv1 called twice per block; the v1 net calls two different convs."""
+    from d2l_utils.models.resnet import resnet_mnist
+    net = resnet_mnist("v1")
+    net.initialize()
+    h = _fake_history()
+    assert ch03.check_shared_conv_own_bns.grade(dict(net=net, history=h, baseline=h, test_iter="unused",
+                                                     bn_was_the_bug=True)) is False
+
+
+def test_deeper_check_rejects_residual_net_given_as_plain():
+    from d2l_utils.models.resnet import resnet_cifar
+    nets = [resnet_cifar(5, residual=True), resnet_cifar(5, residual=True)]
+    for net in nets:
+        net.initialize()
+    h = _fake_history()
+    verdict = ch03.check_deeper_degradation.verdict(dict(
+        plain=nets[0], residual=nets[1], plain_history=h, residual_history=h, test_iter="unused",
+        plain_trains_worse=False))
+    assert verdict.result is False and "plain net" in verdict.message
