@@ -240,7 +240,7 @@ def main(argv=None):
     except ClusterError as err:
         print(f"launch: {err}", file=sys.stderr)
         return 1
-    print(f"launch: {args.num_workers} workers and {args.num_servers} servers finished "
+    print(f"launch: {args.num_workers} worker(s) and {args.num_servers} server(s) finished "
           f"in {result.wall_s:.1f} s", file=sys.stderr)
     return 0
 
