@@ -86,7 +86,6 @@ def main(argv=None):
 
     import d2l_utils as d2l
     import mxnet as mx
-    from d2l_utils import distributed
 
     kv = None if args.kvstore == "none" else mx.kv.create(args.kvstore)
     rank = kv.rank if kv is not None else 0

@@ -4,7 +4,6 @@
 Every cluster runs under a time limit, and every test checks that no process of its job is
 left (each job's processes carry a unique D2L_TEST_JOB variable)."""
 import json
-import os
 import sys
 import time
 import uuid
@@ -15,7 +14,7 @@ import pytest
 import d2l_utils as d2l
 import mxnet as mx
 import numpy as np
-from mxnet import gluon, nd
+from mxnet import nd
 
 from d2l_utils import distributed, dist_worker
 from d2l_utils.launch import ClusterError, launch_local
