@@ -46,7 +46,7 @@ def test_fashion_mnist_resize():
 
 def test_cifar10_sample_and_augmentation():
     X, y, note = read_cifar10("train", source="sample")
-    assert X.shape == (2000, 32, 32, 3) and np.bincount(y).tolist() == [200] * 10
+    assert X.shape == (5000, 32, 32, 3) and np.bincount(y).tolist() == [500] * 10
     assert "JPEG" in note
     train_iter, test_iter = d2l.load_cifar10(64)
     Xb, yb = next(iter(train_iter))
