@@ -136,3 +136,16 @@ def test_v2_totals_imply_no_expansion_at_t_1():
     with_t1 = d2l.total_macs(mobilenet_v2(expand_t1=True), (1, 3, 224, 224))
     assert abs(with_t1 / 1e6 - 313.6) < 0.1
     assert abs(d2l.total_macs(mobilenet_v2(), (1, 3, 224, 224)) / 1e6 - 300) < 1
+
+
+def test_zero_init_residuals_starts_the_identity_blocks_as_the_identity():
+    from d2l_utils.models.mobilenet_v2 import zero_init_residuals
+    net = zero_init_residuals(mobilenet_v2_cifar(stem_stride=2))
+    assert all_params(net, SMALL) == all_params(mobilenet_v2_cifar(), SMALL)   # same network
+    blocks = [b for b in net if isinstance(b, InvertedResidual)]
+    for b in blocks:
+        gamma = b.body[-1][1].gamma.data().asnumpy()
+        assert (gamma == 0).all() if b.use_identity else (gamma == 1).all()
+    first_identity = next(b for b in blocks if b.use_identity)      # 24 -> 24 channels, t = 6
+    x = nd.random.normal(shape=(2, 24, 16, 16))
+    assert np.allclose(first_identity(x).asnumpy(), x.asnumpy(), atol=1e-6)

@@ -56,6 +56,21 @@ class InvertedResidual(nn.HybridBlock):
         return out
 
 
+def zero_init_residuals(net):
+    """Make every block with an identity shortcut start as the identity: the gamma of its last
+    batch norm is initialised to 0 (the "zero-gamma" trick, Goyal et al. 2017, "Accurate, Large
+    Minibatch SGD", section 5.1). The network and its parameters are unchanged; only the start is.
+    Call before ``initialize``; returns ``net``. Chapter 05's quick mode uses it for V2."""
+    from mxnet import init
+    stack = [net]
+    while stack:
+        block = stack.pop()
+        if isinstance(block, InvertedResidual) and block.use_identity:
+            block.body[-1][1].gamma.init = init.Zero()
+        stack.extend(block._children.values())
+    return net
+
+
 def _mobilenet_v2(cfg, stem_stride, multiplier, num_classes, head_bias, **block_kwargs):
     act = "relu6" if block_kwargs.get("relu6", True) else "relu"
     def width(c):

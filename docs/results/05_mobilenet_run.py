@@ -6,7 +6,8 @@
       docs/results/05_mobilenet_run.py v1 | tee docs/results/05_mobilenet_v1_10epochs.log
 
 Recipe: SGD momentum 0.9, weight decay 5e-4, lr 0.1 with cosine decay to 0, batch 128,
-random crop + flip (d2l.load_cifar10). The chapter's full mode uses 200 epochs. Checkpoints go
+random crop + flip (d2l.load_cifar10). The chapter's full mode repeats the recorded runs (V1: 20
+epochs, V2: 3; the recipe is meant for 200). Checkpoints go
 to build/full_runs/mobilenet_MODEL_EPOCHSep (or CKPT) so an interrupted run resumes."""
 import os
 import sys
