@@ -17,7 +17,7 @@ CONV_EXAMPLE = dict(in_channels=3, channels=4, kernel=3, size=6)
 # V1's second block of the post's CIFAR-10 network: 64 -> 128 channels, stride 2, on 32x32 maps.
 V1_BLOCK = dict(in_channels=64, channels=128, stride=2, size=32)
 # A V2 block of the ImageNet network's second stage (t = 6, 24 channels at 56x56) and the
-# ResNet-50 bottleneck of the same resolution (conv2_x: 256 -> 64 -> 64 -> 256), He et al. 2016.
+# ResNet-50 bottleneck of the same resolution (conv2_x: 256 -> 64 -> 64 -> 256, models/resnet.py).
 V2_BLOCK = dict(in_channels=24, channels=24, t=6, stride=1, size=56)
 RESNET_BOTTLENECK = dict(channels=256, bottleneck=64, size=56)
 
@@ -154,16 +154,6 @@ def _bar(d, x, y, channels, scale, kind="input"):
     return Node(x, y, 0.01, 0.12)
 
 
-def resnet_bottleneck_layers(channels=RESNET_BOTTLENECK["channels"], bottleneck=RESNET_BOTTLENECK["bottleneck"]):
-    """ResNet-50's bottleneck body from its definition (He et al. 2016, Fig. 5 right):
-    1x1 reduce -> 3x3 -> 1x1 restore, each with BN; ReLU after the first two and after the addition."""
-    body = nn.HybridSequential()
-    body.add(nn.Conv2D(bottleneck, 1, use_bias=False), nn.BatchNorm(), nn.Activation("relu"),
-             nn.Conv2D(bottleneck, 3, padding=1, use_bias=False), nn.BatchNorm(), nn.Activation("relu"),
-             nn.Conv2D(channels, 1, use_bias=False), nn.BatchNorm())
-    return body
-
-
 def _units(rows):
     """Group [(layer, shape)] into conv units: a conv with the BN / activation after it."""
     units = []
@@ -187,9 +177,10 @@ def inverted_residual_vs_bottleneck(v2=V2_BLOCK, resnet=RESNET_BOTTLENECK):
     from ..models.mobilenet_v2 import InvertedResidual
     res_shape = (1, resnet["channels"], resnet["size"], resnet["size"])
     v2_shape = (1, v2["in_channels"], v2["size"], v2["size"])
-    res_body = resnet_bottleneck_layers(resnet["channels"], resnet["bottleneck"])
+    from ..models.resnet import Bottleneck
+    res_body = Bottleneck(resnet["bottleneck"], 1, in_channels=resnet["channels"])   # chapter 03's block
     v2_block = InvertedResidual(v2["in_channels"], v2["channels"], v2["t"], v2["stride"])
-    columns = [("ResNet-50 bottleneck (He et al. 2016, Fig. 5)\nwide → thin → wide",
+    columns = [("ResNet-50 bottleneck, He et al. 2016 Fig. 5\nwide → thin → wide (models/resnet.py)",
                 res_body, res_shape, True),
                (f"MobileNet V2 inverted residual, t = {v2['t']}\nthin → wide → thin "
                 "(models/mobilenet_v2.py)", v2_block, v2_shape, False)]
@@ -211,7 +202,7 @@ def inverted_residual_vs_bottleneck(v2=V2_BLOCK, resnet=RESNET_BOTTLENECK):
         y -= 0.7
         add = d.op(x, y, "+")
         d.arrow(prev, add)
-        d.arrow(start, add, rad=-0.5)
+        d.arrow(start, add, rad=-0.75)
         d.text(x + 1.95, (6.95 + y) / 2, "shortcut\n(identity)", fontsize=7, color="#555555", va="center")
         if relu_after_add:
             y -= 0.75
