@@ -13,12 +13,7 @@ from mxnet.gluon import nn
 import d2l_utils as d2l
 from d2l_utils import checkpoints as C
 from d2l_utils.data import ArrayLoader
-
-
-def small_cnn():
-    net = nn.HybridSequential()
-    net.add(nn.Conv2D(4, 3, activation="relu"), nn.MaxPool2D(2), nn.Dense(10))
-    return net
+from test_training import small_cnn  # the loop tests' small network
 
 
 @pytest.fixture(scope="module")

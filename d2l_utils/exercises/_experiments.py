@@ -32,6 +32,22 @@ def leaves(block):
     return [leaf for child in block._children.values() for leaf in leaves(child)]
 
 
+def sub_blocks(net, keep):
+    """``net`` and every block inside it for which ``keep(block)`` is true, in registration order."""
+    found = [net] if keep(net) else []
+    for child in net._children.values():
+        found += sub_blocks(child, keep)
+    return found
+
+
+def unchanged_run(net, **verdicts):
+    """A wrong answer for the tests: the chapter's own network, not changed, with a made-up history
+    and the student's stated conclusions (``verdicts``)."""
+    net.initialize()
+    history = {"test_acc": [0.1]}
+    return dict(net=net, history=history, baseline=history, test_iter="not used", **verdicts)
+
+
 def convs(block):
     """[(kernel, output channels)] of every 2-D convolution, in order: ((5, 5), 32), ..."""
     return [(tuple(layer._kwargs["kernel"]), layer._kwargs["num_filter"])

@@ -5,6 +5,7 @@ verify the change in the student's network and recompute the reported accuracy f
 import functools
 
 from . import as_int, exercise, only_checks
+from ._experiments import sub_blocks
 
 
 def _conv_macs(in_ch, out_ch, k, size, groups=1):
@@ -114,10 +115,7 @@ def _same_run(net, history):
 
 def _blocks(net, attribute):
     """The sub-blocks of ``net`` that have ``attribute`` (e.g. InvertedResidual's use_identity)."""
-    found = [net] if hasattr(net, attribute) else []
-    for child in net._children.values():
-        found += _blocks(child, attribute)
-    return found
+    return sub_blocks(net, lambda block: hasattr(block, attribute))
 
 
 def _trainable(net):

@@ -3,6 +3,7 @@ Reference solutions: _solutions/ch06.py."""
 import numpy as np
 
 from . import as_int, exercise, only_checks
+from ._experiments import sub_blocks
 from ..data.patches import chebyshev_distance_to, hsi_metrics
 from ..models.hybridsn import hybridsn_param_count
 
@@ -59,10 +60,7 @@ def check_leaks(my_leaks):
 
 def _layers(net, kind):
     """The layers of type ``kind`` inside ``net``, in the order they were registered."""
-    found = [net] if isinstance(net, kind) else []
-    for child in net._children.values():
-        found += _layers(child, kind)
-    return found
+    return sub_blocks(net, lambda block: isinstance(block, kind))
 
 
 def _build(my_variant, variant, bands=30, window=9, num_classes=16):
