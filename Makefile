@@ -1,5 +1,6 @@
 # gluon-cnn-course: `make chapters` runs the course, `make test` checks it, `make lab` opens it,
-# `make check` grades your exercises. Each target first checks .venv's Python and builds .venv
+# `make check` grades your exercises, `make notebooks` rebuilds both editions from sources/.
+# EDITION=en | zh (| both): the English or the Chinese edition (chapters/, chapters_zh/). Each target first checks .venv's Python and builds .venv
 # with the pinned stack when it is missing or out of date.
 SHELL := /bin/bash
 VENV := .venv
@@ -13,7 +14,8 @@ PYTHON := $(shell for p in python3.11 python3.10 python3; do \
 	  then command -v $$p; break; fi; done)
 endif
 
-.PHONY: venv check-python chapters test check lab bench samples clean distclean
+.PHONY: venv check-python chapters notebooks test check lab bench samples clean distclean
+EDITION ?=
 
 # Every run: PYTHON= must be 3.10/3.11, and so must the interpreter .venv was built with; a
 # .venv of another version is rebuilt when a good Python is at hand.
@@ -49,24 +51,34 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 venv: check-python
 	@$(MAKE) --no-print-directory $(VENV)/.installed
 
+# Both editions by default, one line per chapter and edition; EDITION=en or EDITION=zh for one.
 chapters: venv
-	$(VPY) tools/run_chapters.py
+	$(VPY) tools/run_chapters.py --edition $(or $(EDITION),both)
+
+# Authors: both editions of every chapter from sources/NN_name.py (tools/editions.py; code cells
+# keep their checked outputs while unchanged). After changing code: tools/editions.py execute NN.
+notebooks: venv
+	$(VPY) tools/editions.py build
 
 test: venv
 	$(VPY) -m pytest
 
-# Grade your exercises: `make check` (every chapter) or `make check CHAPTER=03`. A wrong answer
+# Grade your exercises: `make check` (every chapter) or `make check CHAPTER=03` (EDITION=zh: the
+# Chinese chapters, answered in Chinese). A wrong answer
 # fails its cell with the check's hint; an exercise not attempted yet passes.
+CHAPTER_DIR = $(if $(filter zh,$(EDITION)),chapters_zh,chapters)
 check: venv
-	$(VPY) -m pytest -q $(if $(CHAPTER),$(wildcard chapters/$(CHAPTER)*.ipynb),chapters)
+	$(VPY) -m pytest -q $(if $(CHAPTER),$(wildcard $(CHAPTER_DIR)/$(CHAPTER)*.ipynb),$(CHAPTER_DIR))
 
 # JupyterLab on the course root (docs/results/*.md open from it), the file browser in chapters/;
 # no news or update pop-ups (tools/jupyterlab/overrides.json). Jupyter refuses to run as root
 # unless told; containers often are root.
+# EDITION=zh: JupyterLab's Chinese interface (the jupyterlab-language-pack-zh-CN package) on
+# chapters_zh/; any other run puts the English interface back.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 lab: venv
-	@install -D -m 644 tools/jupyterlab/overrides.json $(LAB_SETTINGS)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters \
+	@install -D -m 644 tools/jupyterlab/overrides$(if $(filter zh,$(EDITION)),.zh-CN).json $(LAB_SETTINGS)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(CHAPTER_DIR) \
 	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 

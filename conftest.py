@@ -36,7 +36,10 @@ def pytest_configure(config):
 
 @functools.lru_cache(maxsize=None)
 def _course_chapters():
-    return frozenset(p.resolve() for p in notebook_tool.chapters())
+    return frozenset(p.resolve() for p in notebook_tool.chapters("all"))   # both editions
+
+
+EDITION_DIRS = {(ROOT / folder).resolve() for folder in notebook_tool.EDITION_FOLDERS.values()}
 
 
 def _named_on_the_command_line(path, config):
@@ -45,14 +48,14 @@ def _named_on_the_command_line(path, config):
 
 
 def pytest_ignore_collect(collection_path, config):
-    """A notebook in chapters/ that is not a course chapter (a student's copy) is graded only
-    when named: `pytest chapters/03_resnet-Copy1.ipynb`."""
+    """A notebook in chapters/ or chapters_zh/ that is not a course chapter (a student's copy) is
+    graded only when named: `pytest chapters/03_resnet-Copy1.ipynb`."""
     path = Path(collection_path)
-    if path.suffix != ".ipynb" or path.parent.resolve() != (ROOT / "chapters").resolve():
+    if path.suffix != ".ipynb" or path.parent.resolve() not in EDITION_DIRS:
         return None
     if path.resolve() in _course_chapters() or _named_on_the_command_line(path, config):
         return None
-    _SKIPPED.append(path.name)
+    _SKIPPED.append(f"{path.parent.name}/{path.name}")
     return True
 
 
@@ -89,7 +92,8 @@ def pytest_runtest_makereport(item, call):
     shown = getattr(item, "shown_figures", None)
     if call.when != "call" or not report.passed or shown is None:
         return
-    chapter = Path(str(item.fspath)).stem
+    path = Path(str(item.fspath))
+    chapter = path.stem if path.parent.name == "chapters" else f"{path.parent.name}/{path.stem}"
     folder = ROOT / "build" / "test_figures" / chapter
     problems = []
     for k, png in enumerate(shown.pngs(), 1):
@@ -103,6 +107,6 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_report_collectionfinish(config, start_path, items):
     if _SKIPPED:
-        return [f"not a course chapter, not run: chapters/{name} (grade it with `pytest chapters/{name}`)"
+        return [f"not a course chapter, not run: {name} (grade it with `pytest {name}`)"
                 for name in sorted(set(_SKIPPED))]
     return []

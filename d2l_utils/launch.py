@@ -114,7 +114,10 @@ class Job:
         self.time_limit, self.echo, self.name = time_limit, echo, name
         self.server_command = server_command or [sys.executable, "-c", SERVER_BOOT]
         threads = threads_per_process or max(1, (os.cpu_count() or 1) // max(1, num_workers))
-        self.env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED="1", **(env or {}))
+        # Several processes share the cores: idle OpenMP threads sleep at once instead of spinning
+        # while a peer waits for the core (d2l_utils/runtime.py; the user's own setting wins).
+        self.env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED="1",
+                        OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"), **(env or {}))
         self.procs, self.sink, self.pumps = {}, queue.Queue(), []
         self.result, self.start_time, self.done_at = JobResult(returncodes={}), None, None
 

@@ -31,12 +31,17 @@ def chapter_banner(title):
     from . import NUM_THREADS
     requested = os.environ.get("D2L_MODE", "auto")
     mode = get_mode()
+    from .language import say
     lines = [f"{title}",
-             f"mode: {mode} (D2L_MODE={requested}) | {device_report()} | OpenMP threads: {NUM_THREADS}"]
+             say(f"mode: {mode} (D2L_MODE={requested}) | {device_report()} | OpenMP threads: {NUM_THREADS}",
+                 f"模式：{mode}（D2L_MODE={requested}）| {device_report()} | OpenMP 线程数：{NUM_THREADS}")]
     if mode == "quick":
-        lines.append("quick = small shipped samples and a few steps, to check everything runs. "
-                     "For the posts' full runs start Jupyter with D2L_MODE=full.")
+        lines.append(say("quick = small shipped samples and a few steps, to check everything runs. "
+                         "For the posts' full runs start Jupyter with D2L_MODE=full.",
+                         "quick（快速模式）= 随课程提供的小样本和少量训练步，用来确认一切都能运行。"
+                         "要复现原文的完整训练，请用 D2L_MODE=full 启动 Jupyter。"))
     else:
-        lines.append("full = full datasets and the posts' epochs. D2L_MODE=quick runs the short version.")
+        lines.append(say("full = full datasets and the posts' epochs. D2L_MODE=quick runs the short version.",
+                         "full（完整模式）= 完整数据集和原文的迭代周期数。D2L_MODE=quick 运行简短版本。"))
     print("\n".join(lines))
     return mode

@@ -28,9 +28,11 @@ def check_numpy():
 
 def configure_threads():
     """Give OpenMP every core unless the user set OMP_NUM_THREADS; return the count used."""
-    # Idle OpenMP threads sleep instead of spinning: when other processes share the cores,
-    # spinning threads wait for descheduled peers and small ops get 10-100x slower (measured).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # OMP_WAIT_POLICY is left to libgomp's default: an idle OpenMP thread spins a moment
+    # (300,000 turns) before it sleeps. Sleeping at once (PASSIVE) costs a wake-up per operator,
+    # and networks of many small operators pay it hundreds of times a step: MobileNet V2 trains
+    # 25-40 % slower, V1 15-25 % (docs/speed.md). Several processes sharing the cores are the
+    # exception: d2l_utils.launch gives its processes PASSIVE.
     if "OMP_NUM_THREADS" not in os.environ:
         os.environ["OMP_NUM_THREADS"] = str(os.cpu_count() or 1)
         if "mxnet" in sys.modules:

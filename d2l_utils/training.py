@@ -115,8 +115,7 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
     live = (LivePlot(title=title, name=(title or "training").replace(" ", "_"),
                      xlim=(0, max(num_epochs, 1))) if plot else None)
     if live:
-        for x, values in curve:
-            live.add(x, values)
+        live.extend(curve)  # a resumed run redraws what it had
     for epoch in range(start_epoch + 1, num_epochs + 1):
         set_seed(cluster.rank_seed(derive_seed(run_seed, epoch)))  # dropout and any other global draw of this epoch
         if hasattr(train_iter, "set_epoch"):
@@ -134,8 +133,7 @@ def train(net, train_iter, test_iter, num_epochs, lr=0.1, optimizer="sgd",
         new_points = stats["points"] + ([(epoch, {"test acc": test_acc})] if test_acc is not None else [])
         curve += new_points
         if live:
-            for x, values in new_points:
-                live.add(x, values)
+            live.extend(new_points)  # one redraw per epoch
         if verbose:
             acc = f"{test_acc:.3f}" if test_acc is not None else "-"
             print(f"epoch {epoch}: loss {stats['loss']:.4f}, train acc {stats['acc']:.3f}, "

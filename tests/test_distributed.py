@@ -189,3 +189,13 @@ def test_dist_async_refuses_what_cannot_work():
     sync.check_supported(lambda progress: 0.1, "ckpt")
     assert sync.step_size(32) == 128            # the servers return the sum over 4 workers
     assert not sync.is_root and distributed.rank_seed(7, 0) == 7 != distributed.rank_seed(7, 1)
+
+
+def test_cluster_processes_wait_passively_unless_the_user_says(monkeypatch):
+    """Several processes on the same cores: spinning OpenMP threads would steal them from a peer
+    (d2l_utils/runtime.py leaves a single process libgomp's spin-then-sleep default)."""
+    from d2l_utils.launch import Job
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    assert Job(["true"]).env["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    assert Job(["true"]).env["OMP_WAIT_POLICY"] == "ACTIVE"

@@ -129,6 +129,19 @@ def test_lab_opens_the_course_root_on_chapters_without_news():
     assert "share/jupyter/lab/settings/overrides.json" in cmd
 
 
+def test_lab_in_chinese_opens_the_chinese_edition_with_the_language_pack():
+    import json
+    from importlib import metadata
+    cmd = _make("-n", "lab", "EDITION=zh").stdout
+    assert "--LabApp.default_url=/lab/tree/chapters_zh" in cmd and "overrides.zh-CN.json" in cmd
+    overrides = json.loads((ROOT / "tools" / "jupyterlab" / "overrides.zh-CN.json").read_text())
+    assert overrides["@jupyterlab/translation-extension:plugin"] == {"locale": "zh_CN"}
+    english = json.loads((ROOT / "tools" / "jupyterlab" / "overrides.json").read_text())
+    assert all(overrides[k] == v for k, v in english.items()), "the same settings, plus the locale"
+    assert metadata.version("jupyterlab-language-pack-zh-CN")    # installed by `make venv`
+    assert "overrides.zh-CN.json" not in _make("-n", "lab").stdout, "English again without EDITION=zh"
+
+
 def test_another_kernel_gets_a_clear_message_not_an_import_error():
     """A Python without the course's packages (here: no site-packages) that can see d2l_utils."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -175,14 +175,19 @@ def test_check_input_explains_a_direct_call():
     assert d2l.check_input(net, nd.zeros((2, 1, 28, 28))).shape == (1, 10)
 
 
-def test_live_plot_has_points_per_fifth_of_an_epoch_and_integer_ticks(mnist, monkeypatch, tmp_path):
+def test_live_plot_has_points_per_fifth_of_an_epoch_integer_ticks_one_redraw_per_epoch(mnist, monkeypatch, tmp_path):
     from d2l_utils import training
     plots = []
 
     class Recording(d2l.LivePlot):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            self.draws = 0
             plots.append(self)
+
+        def _draw(self):
+            self.draws += 1
+            super()._draw()
 
     monkeypatch.setattr(training, "LivePlot", Recording)
     monkeypatch.setenv("D2L_FIG_DIR", str(tmp_path))
@@ -193,11 +198,13 @@ def test_live_plot_has_points_per_fifth_of_an_epoch_and_integer_ticks(mnist, mon
     live = plots[-1]
     np.testing.assert_allclose(live.xs["train loss"], [0.2, 0.4, 0.6, 0.8, 1.0])
     assert len(live.series["train acc"]) == 5 and live.xs["test acc"] == [1]
+    assert live.draws == 1  # an epoch's six points, one redraw (each costs ~0.3 s)
     for ax in live.axes:
         ticks = [x for x in ax.get_xticks() if ax.get_xlim()[0] <= x <= ax.get_xlim()[1]]
         assert ticks and all(float(x).is_integer() for x in ticks), ticks
     d2l.train(small_cnn(), train_iter, test_iter, 2, **kw)  # resumed: epoch 1's points come back
     assert len(plots[-1].xs["train loss"]) == 10 and plots[-1].xs["test acc"] == [1, 2]
+    assert plots[-1].draws == 2  # the resumed epoch 1 at once, then epoch 2
     assert (tmp_path / "training.png").exists()
 
 

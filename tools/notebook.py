@@ -1,15 +1,13 @@
-"""Author tool for chapters: build a notebook from a percent-format script, execute it, keep it
-in the course's normal form.
+"""Author tool for chapter notebooks: execute them, keep them in the course's normal form.
+(Both editions are built from sources/NN_name.py by tools/editions.py, `make notebooks`.)
 
-  python tools/notebook.py build SRC.py chapters/NN_name.ipynb
-      '# %%' starts a code cell, '# %% [markdown]' a markdown cell (lines start '# ').
-      Cell ids are stable ('NN-001', 'NN-002', ...) so diffs stay readable.
   python tools/notebook.py execute chapters/NN_name.ipynb [...]
       Runs it in place (quick mode, the course kernel) and writes the normal form.
   python tools/notebook.py normalize chapters/NN_name.ipynb [...]
       Writes the normal form without running anything.
   python tools/notebook.py check [chapters/NN_name.ipynb ...]
-      Exit 1, naming the file, if a notebook (default: every chapter) is not in the normal form.
+      Exit 1, naming the file, if a notebook (default: every chapter of both editions) is not in
+      the normal form.
 
 The normal form is what JupyterLab 4.2 writes when a student saves the notebook after Run All,
 minus every output nbval does not check:
@@ -41,12 +39,19 @@ COURSE_KERNEL = {"name": "gluon-cnn-course", "display_name": "gluon-cnn-course (
 CHECKED = "NBVAL_CHECK_OUTPUT"
 
 
-def chapters():
-    """The course's chapter notebooks, chapters/NN_name.ipynb: in a git checkout the tracked ones,
-    so that a copy a student saves beside them (03_resnet-Copy1.ipynb, 03_resnet_mine.ipynb) is
-    not one; without git, the names of lower-case letters, digits and underscores only."""
-    found = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
-    tracked = _git_tracked(ROOT / "chapters")
+EDITION_FOLDERS = {"en": "chapters", "zh-CN": "chapters_zh"}   # the English and the Chinese edition
+
+
+def chapters(edition="en"):
+    """The course's chapter notebooks of one edition ('en': chapters/NN_name.ipynb, 'zh-CN':
+    chapters_zh/NN_name.ipynb, 'all': both): in a git checkout the tracked ones, so that a copy a
+    student saves beside them (03_resnet-Copy1.ipynb, 03_resnet_mine.ipynb) is not one; without
+    git, the names of lower-case letters, digits and underscores only."""
+    if edition == "all":
+        return chapters("en") + chapters("zh-CN")
+    folder = ROOT / EDITION_FOLDERS[edition]
+    found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    tracked = _git_tracked(folder)
     if tracked is None:
         return [p for p in found if re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name)]
     return [p for p in found if p in tracked]
@@ -63,35 +68,6 @@ def _git_tracked(folder):
     except (OSError, subprocess.SubprocessError):
         return None
     return {ROOT / name for name in out.split("\0") if name}
-
-
-def build(src, out):
-    prefix = Path(out).name.split("_")[0]
-    cells, kind, lines = [], None, []
-
-    def flush():
-        if kind is None:
-            return
-        text = "\n".join(lines).strip("\n")
-        if kind == "markdown":
-            text = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#") for l in text.splitlines())
-            cells.append(nbformat.v4.new_markdown_cell(text))
-        elif text:
-            cells.append(nbformat.v4.new_code_cell(text))
-
-    for line in Path(src).read_text().splitlines():
-        if line.startswith("# %%"):
-            flush()
-            kind, lines = ("markdown" if "[markdown]" in line else "code"), []
-        else:
-            lines.append(line)
-    flush()
-    for i, cell in enumerate(cells, 1):
-        cell["id"] = f"{prefix}-{i:03d}"
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata = {"kernelspec": dict(COURSE_KERNEL), "language_info": {"name": "python"}}
-    write(normal_form(nb, out), out)
-    print(f"wrote {out}: {len(cells)} cells")
 
 
 def coalesce_streams(outputs):
@@ -196,11 +172,11 @@ def not_normal(path):
 
 
 def check(*paths):
-    problems = [p for p in map(not_normal, paths or chapters()) if p]
+    problems = [p for p in map(not_normal, paths or chapters("all")) if p]
     print("\n".join(problems) or "every notebook is in the normal form")
     return 1 if problems else 0
 
 
 if __name__ == "__main__":
     cmd, *args = sys.argv[1:]
-    sys.exit({"build": build, "execute": execute, "normalize": normalize, "check": check}[cmd](*args))
+    sys.exit({"execute": execute, "normalize": normalize, "check": check}[cmd](*args))

@@ -1,8 +1,11 @@
 """Run every chapter notebook top to bottom, headless, in the current mode (`make chapters`).
 
-  python tools/run_chapters.py [PATTERN ...]     e.g. `python tools/run_chapters.py 03 06`
+  python tools/run_chapters.py [--edition en|zh|both] [PATTERN ...]
+      e.g. `python tools/run_chapters.py 03 06`, `python tools/run_chapters.py --edition zh 05`
+      (`make chapters EDITION=zh`). Default: both editions, the English first.
 
-Executed copies go to build/<chapter>.ipynb, their figures to build/<chapter>/. While a chapter
+Executed copies go to build/<chapter>.ipynb (the Chinese edition's to build/zh/), their figures
+to build/<chapter>/. While a chapter
 runs, one status line says which cell (n of N) and for how long; each chapter ends with one line
 (ok/FAIL, seconds). In full mode it first says how long each chapter is expected to take: the last
 full run on this machine (build/chapter_times.json), else the recorded runs in docs/results."""
@@ -139,8 +142,17 @@ class Progress:
             print("\r\x1b[K", end="", flush=True)
 
 
+def build_dir(path):
+    """build/ for the English edition, build/zh/ for the Chinese one."""
+    return BUILD if path.parent.name == "chapters" else BUILD / "zh"
+
+
+def edition_label(path):
+    return "en" if path.parent.name == "chapters" else "zh"
+
+
 def run(path):
-    fig_dir = BUILD / path.stem
+    fig_dir = build_dir(path) / path.stem
     fig_dir.mkdir(parents=True, exist_ok=True)
     os.environ["D2L_FIG_DIR"] = str(fig_dir)  # figures the chapter saves by name
     nb = nbformat.read(path, as_version=4)
@@ -153,7 +165,7 @@ def run(path):
             client.execute()
         except CellExecutionError as err:
             error = f"cell {progress.cell}: " + ANSI.sub("", str(err)).strip().splitlines()[-1]
-    nbformat.write(nb, BUILD / path.name)
+    nbformat.write(nb, build_dir(path) / path.name)
     n = 0
     for i, cell in enumerate(nb.cells):  # every inline figure, also as a PNG file
         for out in cell.get("outputs", []):
@@ -164,15 +176,26 @@ def run(path):
     return error
 
 
-def main(patterns):
-    BUILD.mkdir(exist_ok=True)
-    paths = chapters()
+EDITIONS = {"en": ["en"], "zh": ["zh-CN"], "both": ["en", "zh-CN"]}
+
+
+def main(args):
+    edition = os.environ.get("EDITION") or "both"
+    if "--edition" in args:
+        at = args.index("--edition")
+        edition, args = args[at + 1], args[:at] + args[at + 2:]
+    if edition not in EDITIONS:
+        print(f"--edition (EDITION=) must be one of {', '.join(EDITIONS)}, not {edition!r}")
+        return 2
+    patterns = args
+    (BUILD / "zh").mkdir(parents=True, exist_ok=True)
+    paths = [p for e in EDITIONS[edition] for p in chapters(e)]
     if patterns:
         paths = [c for c in paths if any(p in c.name for p in patterns)]
     import d2l_utils as d2l
     mode = d2l.get_mode()
     times = json.loads(TIMES.read_text()) if TIMES.exists() else {}
-    print(f"running {len(paths)} chapters in {mode} mode (D2L_MODE={os.environ.get('D2L_MODE', 'auto')}); "
+    print(f"running {len(paths)} chapter notebooks ({edition}) in {mode} mode (D2L_MODE={os.environ.get('D2L_MODE', 'auto')}); "
           "executed copies and figures in build/", flush=True)
     if mode == "full":
         total = 0.0
@@ -191,9 +214,11 @@ def main(patterns):
         seconds = time.time() - start
         failed += error is not None
         status = paint("ok  ", "green") if error is None else paint("FAIL", "red")
-        print(f"{status} {path.stem:<32} {seconds:7.1f} s" + (f"  {error}" if error else ""), flush=True)
+        print(f"{status} {edition_label(path)} {path.stem:<32} {seconds:7.1f} s" + (f"  {error}" if error else ""),
+              flush=True)
         if error is None:
-            times.setdefault(mode, {})[path.stem] = round(seconds, 1)
+            key = path.stem if edition_label(path) == "en" else f"zh/{path.stem}"
+            times.setdefault(mode, {})[key] = round(seconds, 1)
             TIMES.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n")
     print(f"{len(paths) - failed} ran, {failed} failed, {time.time() - start_all:.0f} s in all")
     return 1 if failed else 0

@@ -29,8 +29,19 @@ import traceback
 from collections import namedtuple
 from pathlib import Path
 
+from ..language import say  # noqa: E402,F401  (the checks write say(english, chinese))
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent    # d2l_utils/
-SOLUTIONS_HINT = "Stuck? Reference solutions: d2l_utils/exercises/_solutions/{module}.py (try first, then compare)."
+
+
+def _solutions_hint(module):
+    return say(f"Stuck? Reference solutions: d2l_utils/exercises/_solutions/{module}.py (try first, then compare).",
+               f"卡住了？参考答案在 d2l_utils/exercises/_solutions/{module}.py（先自己做，再对照）。")
+
+
+def _not_attempted(title):
+    return say(f"{title}: not attempted yet. Edit the cell above, run it, then run this one.",
+               f"{title}：尚未作答。修改上面的单元格并运行，然后再运行这个单元格。")
 
 Verdict = namedtuple("Verdict", "result message")
 Verdict.__doc__ = "result: True (right), False (wrong) or None (not attempted); message: what the check says."
@@ -54,21 +65,33 @@ class _StudentError(Exception):
 
 def describe(value):
     """A value as a beginner reads it: ``'20432' (text)``, ``112.5 (a float)``."""
-    kind = {str: "text, a str", float: "a float", tuple: "a tuple", list: "a list",
-            bool: "a bool", type(None): "None"}.get(type(value), type(value).__name__)
+    kind = {str: say("text, a str", "文本，str"), float: say("a float", "浮点数，float"),
+            tuple: say("a tuple", "元组，tuple"), list: say("a list", "列表，list"),
+            bool: say("a bool", "布尔值，bool"), type(None): "None"}.get(type(value), type(value).__name__)
     text = repr(value)
     if len(text) > 80:
         text = text[:77] + "..."
-    return text if value is None else f"{text} ({kind})"
+    return text if value is None else say(f"{text} ({kind})", f"{text}（{kind}）")
 
 
-def as_int(value, what="the answer"):
-    """``value`` as an int (numpy and integral floats accepted); a wrong kind is a verdict."""
+def _zh_subject(what):
+    """``what`` as the subject of a Chinese sentence: a space after code or a number
+    ('conv_output_size(28, 3, 1, 1) 是'), none after Chinese ('答案是')."""
+    return f"{what} " if what and what[-1].isascii() else what
+
+
+def as_int(value, what=None):
+    """``value`` as an int (numpy and integral floats accepted); a wrong kind is a verdict.
+    what: how the messages name the value (default: the answer)."""
     import numbers
+    what = say("the answer", "答案") if what is None else what
+    subject = _zh_subject(what)
     if isinstance(value, str):
-        raise AssertionError(f"{what} is text ({value!r}); write the number without quotes.")
+        raise AssertionError(say(f"{what} is text ({value!r}); write the number without quotes.",
+                                 f"{subject}是文本（{value!r}）；请直接写数字，不要加引号。"))
     if isinstance(value, bool) or value is None:
-        raise AssertionError(f"{what} is {value!r}; it should be a whole number.")
+        raise AssertionError(say(f"{what} is {value!r}; it should be a whole number.",
+                                 f"{subject}是 {value!r}；它应该是一个整数。"))
     if hasattr(value, "asscalar"):                      # an MXNet NDArray of one element
         value = value.asscalar()
     if hasattr(value, "item") and getattr(value, "size", 2) == 1:   # a numpy scalar or 1-element array
@@ -78,18 +101,23 @@ def as_int(value, what="the answer"):
     if isinstance(value, numbers.Real):
         if float(value).is_integer():
             return int(value)
-        raise AssertionError(f"{what} is {value!r}, not a whole number: did you divide with / "
-                             "where // (whole-number division) is meant?")
-    raise AssertionError(f"{what} is {describe(value)}; it should be a whole number.")
+        raise AssertionError(say(f"{what} is {value!r}, not a whole number: did you divide with / "
+                                 "where // (whole-number division) is meant?",
+                                 f"{subject}是 {value!r}，不是整数：该用 //（整除）的地方，你是不是用了 /？"))
+    raise AssertionError(say(f"{what} is {describe(value)}; it should be a whole number.",
+                             f"{subject}是 {describe(value)}；它应该是一个整数。"))
 
 
-def as_count(answer, what="your count"):
+def as_count(answer, what=None):
     """A parameter count given as a number, as the ``(trainable, frozen)`` pair that
-    ``d2l.count_parameters`` returns (its first item is used), or as a function returning either."""
+    ``d2l.count_parameters`` returns (its first item is used), or as a function returning either.
+    what: how the messages name the count (default: your count)."""
+    what = say("your count", "你数出的参数量") if what is None else what
     n = answer() if callable(answer) else answer
     if isinstance(n, (tuple, list)):
         if len(n) != 2:
-            raise AssertionError(f"{what} is {describe(n)}; give one number.")
+            raise AssertionError(say(f"{what} is {describe(n)}; give one number.",
+                                     f"{_zh_subject(what)}是 {describe(n)}；请只给出一个数。"))
         n = n[0]                                        # the trainable parameters
     return as_int(n, what)
 
@@ -114,7 +142,9 @@ def _call_name(fn, args, kwargs):
     text = ", ".join(parts)
     text = text if len(text) < 60 else "..."
     name = getattr(fn, "__name__", "<lambda>")
-    return f"your function, given ({text})," if name == "<lambda>" else f"{name}({text})"
+    if name == "<lambda>":
+        return say(f"your function, given ({text}),", f"你的函数在输入 ({text}) 时")
+    return f"{name}({text})"
 
 
 def _watch(fn, text_ok):
@@ -122,16 +152,20 @@ def _watch(fn, text_ok):
     @functools.wraps(fn)
     def watched(*args, **kwargs):
         call = _call_name(fn, args, kwargs)
+        subject = _zh_subject(call)
         try:
             result = fn(*args, **kwargs)
         except NotImplementedError:
             raise _NotAttempted
         except Exception as err:  # noqa: BLE001 -- any bug in the student's code is a verdict
-            raise _StudentError(f"{call} raised {type(err).__name__}: {err}{_student_line(err)}") from None
+            raise _StudentError(say(f"{call} raised {type(err).__name__}: {err}{_student_line(err)}",
+                                    f"{subject}抛出了 {type(err).__name__}: {err}{_student_line(err)}")) from None
         if result is None:
-            raise _StudentError(f"{call} returned None: did you forget the `return`?")
+            raise _StudentError(say(f"{call} returned None: did you forget the `return`?",
+                                    f"{subject}返回了 None：是不是忘了写 `return`？"))
         if isinstance(result, str) and not text_ok:
-            raise _StudentError(f"{call} returned text ({result!r}); return the number itself, without quotes.")
+            raise _StudentError(say(f"{call} returned text ({result!r}); return the number itself, without quotes.",
+                                    f"{subject}返回了文本（{result!r}）；请返回数字本身，不要加引号。"))
         return result
     return watched
 
@@ -143,37 +177,46 @@ def _student_line(err):
         if PACKAGE_DIR.as_posix() in Path(path).resolve().as_posix() or "site-packages" in path \
                 or path.startswith(sys.prefix):
             continue
-        return f" (your code, line {frame.lineno}: {frame.line})" if frame.line else f" (your code, line {frame.lineno})"
+        if frame.line:
+            return say(f" (your code, line {frame.lineno}: {frame.line})",
+                       f"（你的代码，第 {frame.lineno} 行：{frame.line}）")
+        return say(f" (your code, line {frame.lineno})", f"（你的代码，第 {frame.lineno} 行）")
     return ""
 
 
-def exercise(title, expects=None, text_ok=False):
+def exercise(title, expects=None, text_ok=False, title_zh=None, expects_zh=None):
     """Decorator turning ``fn(answer)``, which asserts with hints, into a student-friendly check.
 
     title: 'Exercise 0.1 · Count the parameters'. expects: what a valid answer is, in words
     ('a whole number', 'a function (n, k, padding, stride) -> int'), shown when the answer
-    cannot even be checked. text_ok: the answer (or its function's result) may be a str."""
+    cannot even be checked. text_ok: the answer (or its function's result) may be a str.
+    title_zh, expects_zh: the same in Chinese, for the Chinese edition (``say``)."""
     def wrap(fn):
         module = fn.__module__.rsplit(".", 1)[-1]
 
         def verdict(answer):
+            title_here = say(title, title_zh or title)
             if answer is None:
-                return Verdict(None, f"{title}: not attempted yet. Edit the cell above, run it, then run this one.")
+                return Verdict(None, _not_attempted(title_here))
             watched = _watch(answer, text_ok) if _is_function(answer) else answer
             try:
                 if isinstance(answer, str) and not text_ok:
-                    raise AssertionError(f"your answer is text ({answer!r}); write it without quotes.")
+                    raise AssertionError(say(f"your answer is text ({answer!r}); write it without quotes.",
+                                             f"你的答案是文本（{answer!r}）；请去掉引号。"))
                 fn(watched)
             except (NotImplementedError, _NotAttempted):
-                return Verdict(None, f"{title}: not attempted yet. Edit the cell above, run it, then run this one.")
+                return Verdict(None, _not_attempted(title_here))
             except (AssertionError, _StudentError) as err:
                 hint = str(err)
             except Exception as err:  # noqa: BLE001 -- an answer of a shape the check did not foresee
-                hint = (f"could not check your answer {describe(answer)}: {type(err).__name__}: {err}"
-                        f"{_student_line(err)}." + (f" Expected {expects}." if expects else ""))
+                hint = say(f"could not check your answer {describe(answer)}: {type(err).__name__}: {err}"
+                           f"{_student_line(err)}." + (f" Expected {expects}." if expects else ""),
+                           f"无法检查你的答案 {describe(answer)}：{type(err).__name__}: {err}"
+                           f"{_student_line(err)}。" + (f"应为{expects_zh or expects}。" if expects else ""))
             else:
-                return Verdict(True, f"{title}: correct.")
-            return Verdict(False, f"{title}: not yet right. {hint}\n{SOLUTIONS_HINT.format(module=module)}")
+                return Verdict(True, say(f"{title}: correct.", f"{title_here}：正确。"))
+            return Verdict(False, say(f"{title}: not yet right. {hint}", f"{title_here}：还不对。{hint}")
+                           + "\n" + _solutions_hint(module))
 
         @functools.wraps(fn)
         def check(answer):

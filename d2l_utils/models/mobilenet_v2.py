@@ -96,12 +96,14 @@ def mobilenet_v2(multiplier=1.0, num_classes=1000, expand_t1=False):
     return _mobilenet_v2(IMAGENET_CFG, 2, multiplier, num_classes, head_bias=False, expand_t1=expand_t1)
 
 
-def mobilenet_v2_cifar(num_classes=10, relu6=True, shortcut="identity", expand_t1=False, stem_stride=1):
+def mobilenet_v2_cifar(num_classes=10, relu6=True, shortcut="identity", expand_t1=False, stem_stride=1,
+                       multiplier=1.0):
     """CIFAR-10 MobileNet V2 of the post: (B, 3, 32, 32) -> 32 -> 32 -> 16 -> 8 -> 4 -> (B, num_classes).
     Defaults follow the paper; ``relu6=False, shortcut="projection", expand_t1=True`` is the post.
     ``stem_stride=2`` (the ImageNet network's stem) halves every feature map: about 4x fewer
-    MACs, the same parameters; the chapter's quick mode uses it."""
-    return _mobilenet_v2(POST_CIFAR_CFG, stem_stride, 1.0, num_classes, head_bias=True, relu6=relu6,
+    MACs, the same parameters; the chapter's quick mode uses it. ``multiplier`` is the paper's
+    width multiplier (every layer keeps ``int(multiplier * C)`` channels; the last stays 1280)."""
+    return _mobilenet_v2(POST_CIFAR_CFG, stem_stride, multiplier, num_classes, head_bias=True, relu6=relu6,
                          shortcut=shortcut, expand_t1=expand_t1)
 
 
