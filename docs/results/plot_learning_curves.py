@@ -23,6 +23,7 @@ RUNS = [  # (title, log or metrics file, what the test accuracy is)
     ("03 ResNet-18, Fashion-MNIST 96", "03_resnet18_fashion_mnist.log", "test"),
     ("04 DenseNet, Fashion-MNIST 96", "04_densenet_fashion_mnist.log", "test"),
     ("05 MobileNet V1, CIFAR-10 (JPEG)", "05_mobilenet_v1_20epochs.log", "test"),
+    ("05 MobileNet V1, the post's Adam recipe, CIFAR-10 (JPEG)", "05_mobilenet_v1_post_10epochs.log", "test"),
     ("05 MobileNet V2, CIFAR-10 (JPEG)", "05_mobilenet_v2_3epochs.log", "test"),
     ("06 HybridSN, Indian Pines random", "06_hybridsn_random_metrics.json", "monitor (1,000 test px)"),
 ]
@@ -30,7 +31,7 @@ RUNS = [  # (title, log or metrics file, what the test accuracy is)
 
 def main():
     runs = [(title, read_history(name), kind) for title, name, kind in RUNS if (HERE / name).exists()]
-    fig, axes = plt.subplots(2, 4, figsize=(16, 7), squeeze=False)
+    fig, axes = plt.subplots(3, 3, figsize=(13, 10), squeeze=False)
     for ax, (title, rows, kind) in zip(axes.flat, runs):
         ax.plot(rows["epoch"], rows["train_acc"], "o-", label="train acc")
         ax.plot(rows["epoch"], rows["test_acc"], "s-", label=f"{kind} acc")
