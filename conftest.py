@@ -16,6 +16,17 @@ import pytest
 os.environ["D2L_MODE"] = "quick"
 os.environ["D2L_ALLOW_DOWNLOAD"] = "0"
 
+# `make test` runs pytest-xdist workers, one test file (one notebook) at a time each. The cores
+# are shared out between them: two notebooks side by side with one OpenMP thread each finish
+# 8-23 % sooner than one after the other with two threads, because much of a step (Python,
+# MXNet's engine, the many small operators of MobileNet V2, kernel start-up) does not use the
+# second core (docs/speed.md). Set before MXNet is imported, here and in the nbval kernels (a worker
+# inherits the main process's OMP_NUM_THREADS, which d2l_utils set to every core); D2L_TEST_THREADS
+# overrides it.
+if "PYTEST_XDIST_WORKER_COUNT" in os.environ:
+    workers = int(os.environ["PYTEST_XDIST_WORKER_COUNT"])
+    os.environ["OMP_NUM_THREADS"] = os.environ.get("D2L_TEST_THREADS") or str(max(1, (os.cpu_count() or 1) // workers))
+
 ROOT = Path(__file__).resolve().parent
 
 from tools import notebook as notebook_tool, output_figures  # noqa: E402  (pytest puts this folder on sys.path)

@@ -21,7 +21,7 @@ from .accounting import (count_parameters, layer_table, print_layer_table, conv_
 from .metrics import (evaluate_accuracy, predict_labels, confusion_matrix,  # noqa: E402
                       plot_confusion_matrix)
 from .plots import LivePlot, show_images, save_or_show  # noqa: E402
-from .training import train, hold_then_cosine, TrainingDiverged  # noqa: E402
+from .training import train, hold_then_cosine, warmup_cosine, TrainingDiverged  # noqa: E402
 from .checkpoints import (CheckpointMismatch, CheckpointCorrupted, load_checkpoint,  # noqa: E402
                           latest_checkpoint)
 from .inputs import InputMismatch, check_input, explain_model_calls  # noqa: E402

@@ -169,6 +169,13 @@ def hold_then_cosine(lr, hold_epochs, num_epochs, final_lr=0.0):
     return lr_at
 
 
+def warmup_cosine(lr, warmup_epochs, num_epochs):
+    """An ``lr_schedule``: a linear warm-up from 0 to ``lr`` over ``warmup_epochs``, then a
+    cosine down to 0 at ``num_epochs`` (chapter 05's quick mode)."""
+    cosine = hold_then_cosine(lr, warmup_epochs, num_epochs)
+    return lambda progress: lr * progress / warmup_epochs if progress < warmup_epochs else cosine(progress)
+
+
 def _first_batch(data_iter):
     it = iter(data_iter)
     try:

@@ -961,32 +961,9 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 # stride 1 and equal channels in the paper. The post's projection shortcut (section 3.1) is not
 # free, and no longer carries the input unchanged. The V2 paper's ablation (its Fig. 6b) finds
 # shortcuts between the thin bottlenecks better than between the expanded tensors or none.
-#
-# ## 6. Training on CIFAR-10
-#
-# Two recipes:
-#
-# * the **post's**: Adam, learning rate 10⁻³, 10 epochs, batch 128;
-# * a **stronger** one, the usual CIFAR-10 recipe for these networks: SGD with momentum 0.9,
-#   weight decay 5·10⁻⁴, learning rate 0.1 decayed to 0 by a cosine schedule
-#   (`mx.lr_scheduler.CosineScheduler`, one step per batch), 200 epochs.
-#
-# The data loader augments as the post does (random crop of the 4-pixel-padded image,
-# horizontal flip, per-channel normalisation). In quick mode each run sees only two batches of
-# 16 images of the shipped 2,000-image sample and is tested on 32 images: the numbers only show
-# that everything runs.
 
-# %% [markdown] id="05-039" lang="zh-CN" translates="8bbbfa724dbd"
+# %% [markdown] id="05-039" lang="zh-CN" translates="dabcb32378ca"
 # 没有捷径连接时，梯度并**没有**消失：由于每个块中都有批量规范化，情况恰恰相反，梯度越靠近输入越*大*（这是深层批量规范化普通网络的已知效应，Yang et al. 2019，“A Mean Field Theory of Batch Normalization”）。没有捷径连接时，第一个卷积得到的梯度是有捷径连接时的好几倍，52 个卷积层的梯度分布范围也宽了好几倍。所以，捷径连接带来的、可以测量到的好处是一个**条件良好的网络**（well-conditioned network）：每个块一开始都是“输入加一个修正”，梯度以相近的大小到达所有层，一个学习率就适用于所有层。正是这一点让深层网络得以训练（ResNet 的“退化问题”（degradation problem），第 03 章）。它是免费的：没有参数，每个值只多一次加法，但只有在输入和输出形状相同时才可行，所以论文要求步幅为 1 且通道数相等。原文的投影捷径连接（第 3.1 节）并不免费，也不再原样传递输入。V2 论文的消融实验（其图 6b）发现，在窄的瓶颈之间加捷径连接，比在扩展后的张量之间加或者不加都要好。
-#
-# ## 6. 在 CIFAR-10 上训练
-#
-# 两种训练方案：
-#
-# * **原文的**：Adam，学习率 10⁻³，10 个迭代周期（epoch），批量大小 128；
-# * 一个**更强的**方案，即这些网络在 CIFAR-10 上的常用方案：动量（momentum）为 0.9 的 SGD，权重衰减（weight decay）5·10⁻⁴，学习率 0.1 按余弦调度降到 0（`mx.lr_scheduler.CosineScheduler`，每个小批量一步），200 个迭代周期。
-#
-# 数据加载器按原文的方式做增广（对四周填充 4 像素的图像随机裁剪、水平翻转、按通道规范化）。在快速模式（quick mode）下，每次运行只看随附的 2,000 张图像样本中的两个小批量（minibatch），每批 16 张，并在 32 张图像上测试：这些数字只说明一切都能跑通。
 
 # %% [markdown] id="05-112"
 # ## 6. Training on CIFAR-10
@@ -1013,6 +990,14 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 # * **no augmentation**: in two epochs a network is far from memorising 5,000 images, and random
 #   crops only slow the first epochs;
 # * **2 epochs** over the 5,000 images: 156 steps, 10,000 images seen;
+# * **V2's first epoch is shipped**: V2 starts from the weights after epoch 1 of exactly this
+#   recipe, which the course trained with a committed script
+#   (`docs/results/05_mobilenet_v2_quick_start.py`; float16, 4.6 MB, its sha256, recipe and history
+#   in `d2l_utils/start_weights/`), and trains epoch 2 here, on the same learning-rate curve. A whole
+#   V2 run takes about 60 s on a 2-core CPU, which would take this chapter over its 90 s; set
+#   `V2_FROM_SCRATCH = True` to train both epochs (Adam's moments then carry over into epoch 2
+#   instead of starting afresh, so the result differs slightly). The exercises train their V2 variants from scratch,
+#   for the same two epochs;
 # * **V2's first convolution at stride 2** (the stem of the ImageNet network): every feature map is
 #   halved, 4× fewer MACs (22M instead of 88M), the same parameters. At full resolution V2 costs 3×
 #   V1's MACs and trains 8× slower on a CPU (section 6.1);
@@ -1024,7 +1009,7 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 #
 # Everything else (the networks, the test split, the seed) is as in full mode.
 
-# %% [markdown] id="05-112" lang="zh-CN" translates="b1106395e374"
+# %% [markdown] id="05-112" lang="zh-CN" translates="e75a07bfee5a"
 # ## 6. 在 CIFAR-10 上训练
 #
 # **完整模式**重复 `docs/results/05_mobilenet.md` 中记录的运行（脚本为 `docs/results/05_mobilenet_run.py`）：这些网络在 CIFAR-10 上的常用方案，动量 0.9 的 SGD，权重衰减 5·10⁻⁴，学习率 0.1 在实际运行的迭代周期内按余弦降到 0，批量大小 128，原文的增广（对四周填充 4 像素的图像随机裁剪、水平翻转），使用全部 50,000 张图像：**V1 训练 20 个迭代周期，V2 训练 3 个**。这个方案本是为 200 个迭代周期设计的；在 2 核的参考 CPU 上，那将花费 V1 约 3.6 小时、V2 约 27 小时。原文自己的方案（Adam 10⁻³ 恒定学习率，批量大小 128，10 个迭代周期）已为 V1 记录在 `docs/results/05_mobilenet_v1_post_10epochs.log` 中（同一脚本，`RECIPE=post`）；V2 的尚未运行。
@@ -1035,6 +1020,7 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 # * **批量大小 64** 而不是 128：同样多的图像，步数翻倍（批量大小 32 按每张图像算学得稍快一些，但在 CPU 上每张图像要慢 30–50 %：V2 有许多小层，每一步都有固定开销）；
 # * **不做增广**：两个迭代周期里网络远远记不住 5,000 张图像，随机裁剪只会拖慢最初几个迭代周期；
 # * 在 5,000 张图像上训练 **2 个迭代周期**：156 步，共看过 10,000 张图像；
+# * **V2 的第一个迭代周期随课程提供**：V2 从完全按这一方案训练 1 个迭代周期后的权重出发，这些权重由课程用一个已提交的脚本训练得到（`docs/results/05_mobilenet_v2_quick_start.py`；float16，4.6 MB，其 sha256、训练方案和训练记录在 `d2l_utils/start_weights/` 中），然后在这里沿同一条学习率曲线训练第 2 个迭代周期。在 2 核 CPU 上完整训练一次 V2 约需 60 秒，会使本章超出 90 秒的预算；设置 `V2_FROM_SCRATCH = True` 即可在这里训练全部两个迭代周期（此时 Adam 的动量会延续到第 2 个迭代周期，而不是重新开始，所以结果会略有不同）。练习中的 V2 变体都从头训练，同样训练两个迭代周期；
 # * **V2 的第一个卷积步幅为 2**（ImageNet 网络的起始层）：每个特征图的边长减半，乘加运算次数少 4 倍（22M 而不是 88M），参数量不变。在全分辨率下，V2 的乘加运算次数是 V1 的 3 倍，在 CPU 上训练慢 8 倍（第 6.1 节）；
 # * **V2 的残差块（residual block）初始时是恒等映射**：每个带恒等捷径连接的块中，最后一个批量规范化的 γ 初始化为 0 而不是 1（`zero_init_residuals`，即 Goyal et al. 2017 §5.1 的“零 γ”技巧）。网络本身不变；只是一开始，17 个块的 V2 表现得就像一个浅得多的网络。在我们的测量中，以批量大小 32 训练 312 步后，这就是约 36 % 与 45 % 的差别。
 #
@@ -1042,14 +1028,9 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 
 # %% id="05-040"
 from d2l_utils.models.mobilenet_v2 import zero_init_residuals
+from d2l_utils.start_weights import continue_history, load_start_weights
 
-
-def warmup_cosine(lr, warmup_epochs, num_epochs):
-    """lr_schedule: linear warm-up from 0 to lr, then a cosine down to 0 at num_epochs."""
-    cosine = d2l.hold_then_cosine(lr, warmup_epochs, num_epochs)
-    return lambda progress: lr * progress / warmup_epochs if progress < warmup_epochs else cosine(progress)
-
-
+V2_FROM_SCRATCH = False   # quick mode: True trains V2's first epoch here too (about 30 s more)
 if quick:
     batch_size, lr, epochs = 64, 6e-3, {"V1": 2, "V2": 2}
     models = {"V1": mobilenet_v1_cifar,
@@ -1061,28 +1042,40 @@ train_iter, test_iter = d2l.load_cifar10(batch_size, augment_train=not quick)
 print(f"{train_iter.num_examples} training, {test_iter.num_examples} test images ({train_iter.source_note})")
 
 
-def train_mobilenet(net, num_epochs, title=None):
-    """The chapter's recipe for this mode (also for the exercises' experiments)."""
+def train_mobilenet(net, num_epochs, title=None, start=None):
+    """The chapter's recipe for this mode (also for the exercises' experiments). ``start``: the
+    record of start weights already loaded into ``net``; training goes on after their epochs."""
+    done = start["history"]["epoch"][-1] if start else 0
     if quick:
-        recipe = dict(optimizer="adam", optimizer_params={"learning_rate": lr},
-                      lr_schedule=warmup_cosine(lr, 0.3, num_epochs))
+        schedule = d2l.warmup_cosine(lr, 0.3, num_epochs)
+        recipe = dict(optimizer="adam", optimizer_params={"learning_rate": lr})
     else:
-        recipe = dict(optimizer="sgd", optimizer_params={"learning_rate": lr, "momentum": 0.9, "wd": 5e-4},
-                      lr_schedule=d2l.hold_then_cosine(lr, 0, num_epochs))
-    return d2l.train(net, train_iter, test_iter, num_epochs, ctx=ctx, seed=0, title=title,
-                     checkpoint_dir=None if quick else f"checkpoints/05_{title}_{num_epochs}ep".replace(" ", "_"),
-                     **recipe)
+        schedule = d2l.hold_then_cosine(lr, 0, num_epochs)
+        recipe = dict(optimizer="sgd", optimizer_params={"learning_rate": lr, "momentum": 0.9, "wd": 5e-4})
+    history = d2l.train(net, train_iter, test_iter, num_epochs - done, ctx=ctx, seed=0, title=title,
+                        lr_schedule=lambda progress: schedule(progress + done),   # on the whole run's curve
+                        checkpoint_dir=None if quick else f"checkpoints/05_{title}_{num_epochs}ep".replace(" ", "_"),
+                        **recipe)
+    return continue_history(start["history"], history) if start else history
 
 
-nets, results = {}, {}
+nets, results, starts = {}, {}, {}
 for name, make in models.items():
     nets[name] = make()
-    results[name] = train_mobilenet(nets[name], epochs[name], title=f"MobileNet {name}")
+    start = starts[name] = None
+    if quick and name == "V2" and not V2_FROM_SCRATCH:
+        # epoch 1 of this very recipe, trained by the course (docs/results/05_mobilenet_v2_quick_start.py)
+        start = starts[name] = load_start_weights(nets[name], "mobilenet_v2_quick_epoch1", ctx)
+        print(f"MobileNet V2 starts from the course's weights after epoch 1 of this recipe: test accuracy "
+              f"{start['history']['test_acc'][-1]:.3f} ({start['made_by']}, {start['bytes'] / 1e6:.1f} MB)")
+    results[name] = train_mobilenet(nets[name], epochs[name], start=start,
+                                    title=f"MobileNet {name}" + (", epoch 2 from the epoch-1 weights" if start else ""))
 
 # %% id="05-041"
 for name, h in results.items():
-    print(f"MobileNet {name}: test accuracy {h['test_acc'][-1]:.3f} after {h['epoch'][-1]} epochs "
-          f"({sum(h['epoch_time']):.0f} s of training, {np.mean(h['examples_per_sec']):.0f} images/s)")
+    print(f"MobileNet {name}: test accuracy {h['test_acc'][-1]:.3f} after {h['epoch'][-1]} epochs"
+          f"{' (epoch 1 from the shipped weights)' if starts[name] else ''} "
+          f"({sum(h['epoch_time']):.0f} s of training in all, {np.mean(h['examples_per_sec']):.0f} images/s)")
 if quick:
     for name, h in results.items():
         assert h["test_acc"][-1] >= 0.40, f"quick mode should teach: MobileNet {name} at {h['test_acc'][-1]:.3f}"

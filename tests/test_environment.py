@@ -52,6 +52,21 @@ def test_threads_respect_the_users_choice():
     assert _threads({"OMP_NUM_THREADS": "1"}) == ["1", "1"]
 
 
+def _test_worker_threads(**env_extra):
+    """OMP_NUM_THREADS in a pytest-xdist worker of `make test` (conftest.py sets it), two workers."""
+    env = {k: v for k, v in os.environ.items() if k != "D2L_TEST_THREADS"}
+    env.update(PYTEST_XDIST_WORKER_COUNT="2", OMP_NUM_THREADS=str(os.cpu_count()), **env_extra)
+    code = "import os, runpy; runpy.run_path('conftest.py'); print(os.environ['OMP_NUM_THREADS'])"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True, timeout=60).stdout.strip()
+
+
+def test_test_workers_share_the_cores_out():
+    # the worker inherits the main process's OMP_NUM_THREADS (every core) and replaces it
+    assert _test_worker_threads() == str(max(1, os.cpu_count() // 2))
+    assert _test_worker_threads(D2L_TEST_THREADS="3") == "3"
+
+
 def test_unknown_mode_is_refused(monkeypatch):
     import d2l_utils as d2l
     monkeypatch.setenv("D2L_MODE", "fast")
