@@ -20,13 +20,28 @@ class StartWeightsCorrupted(RuntimeError):
     """A shipped .params file does not match the sha256 of its record."""
 
 
+class StartWeightsMismatch(ValueError):
+    """The shipped weights were trained with another recipe than the one asked for."""
+
+
 def _sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_start_weights(net, name, ctx=None):
-    """Load the shipped weights ``name`` into ``net`` (same architecture); return their record."""
+def load_start_weights(net, name, ctx=None, expect=None):
+    """Load the shipped weights ``name`` into ``net`` (same architecture); return their record.
+    ``expect``: recipe entries (e.g. ``{"batch_size": 64}``) the weights must have been trained
+    with; a student who changed the recipe is told to train from scratch instead."""
+    from .language import say
     record = json.loads((FOLDER / f"{name}.json").read_text())
+    differ = {k: (v, record["recipe"].get(k)) for k, v in (expect or {}).items() if record["recipe"].get(k) != v}
+    if differ:
+        text = ", ".join(f"{k} {mine} (shipped: {theirs})" for k, (mine, theirs) in differ.items())
+        raise StartWeightsMismatch(say(
+            f"the shipped weights {name} were trained with another recipe than yours: {text}. "
+            "Train from scratch instead (in chapter 05: V2_FROM_SCRATCH = True).",
+            f"随课程提供的权重 {name} 是用另一个方案训练的，与你的不同：{text}。"
+            "请改为从头训练（第 05 章中：V2_FROM_SCRATCH = True）。"))
     path = FOLDER / f"{name}.params"
     if _sha256(path) != record["sha256"]:
         raise StartWeightsCorrupted(

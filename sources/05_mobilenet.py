@@ -996,7 +996,8 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 #   in `d2l_utils/start_weights/`), and trains epoch 2 here, on the same learning-rate curve. A whole
 #   V2 run takes about 60 s on a 2-core CPU, which would take this chapter over its 90 s; set
 #   `V2_FROM_SCRATCH = True` to train both epochs (Adam's moments then carry over into epoch 2
-#   instead of starting afresh, so the result differs slightly). The exercises train their V2 variants from scratch,
+#   instead of starting afresh, so the result differs slightly; with another batch size or learning
+#   rate the shipped weights are refused and say so). The exercises train their V2 variants from scratch,
 #   for the same two epochs;
 # * **V2's first convolution at stride 2** (the stem of the ImageNet network): every feature map is
 #   halved, 4× fewer MACs (22M instead of 88M), the same parameters. At full resolution V2 costs 3×
@@ -1009,7 +1010,7 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 #
 # Everything else (the networks, the test split, the seed) is as in full mode.
 
-# %% [markdown] id="05-112" lang="zh-CN" translates="e75a07bfee5a"
+# %% [markdown] id="05-112" lang="zh-CN" translates="11e6dc27ed7b"
 # ## 6. 在 CIFAR-10 上训练
 #
 # **完整模式**重复 `docs/results/05_mobilenet.md` 中记录的运行（脚本为 `docs/results/05_mobilenet_run.py`）：这些网络在 CIFAR-10 上的常用方案，动量 0.9 的 SGD，权重衰减 5·10⁻⁴，学习率 0.1 在实际运行的迭代周期内按余弦降到 0，批量大小 128，原文的增广（对四周填充 4 像素的图像随机裁剪、水平翻转），使用全部 50,000 张图像：**V1 训练 20 个迭代周期，V2 训练 3 个**。这个方案本是为 200 个迭代周期设计的；在 2 核的参考 CPU 上，那将花费 V1 约 3.6 小时、V2 约 27 小时。原文自己的方案（Adam 10⁻³ 恒定学习率，批量大小 128，10 个迭代周期）已为 V1 记录在 `docs/results/05_mobilenet_v1_post_10epochs.log` 中（同一脚本，`RECIPE=post`）；V2 的尚未运行。
@@ -1020,7 +1021,7 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 # * **批量大小 64** 而不是 128：同样多的图像，步数翻倍（批量大小 32 按每张图像算学得稍快一些，但在 CPU 上每张图像要慢 30–50 %：V2 有许多小层，每一步都有固定开销）；
 # * **不做增广**：两个迭代周期里网络远远记不住 5,000 张图像，随机裁剪只会拖慢最初几个迭代周期；
 # * 在 5,000 张图像上训练 **2 个迭代周期**：156 步，共看过 10,000 张图像；
-# * **V2 的第一个迭代周期随课程提供**：V2 从完全按这一方案训练 1 个迭代周期后的权重出发，这些权重由课程用一个已提交的脚本训练得到（`docs/results/05_mobilenet_v2_quick_start.py`；float16，4.6 MB，其 sha256、训练方案和训练记录在 `d2l_utils/start_weights/` 中），然后在这里沿同一条学习率曲线训练第 2 个迭代周期。在 2 核 CPU 上完整训练一次 V2 约需 60 秒，会使本章超出 90 秒的预算；设置 `V2_FROM_SCRATCH = True` 即可在这里训练全部两个迭代周期（此时 Adam 的动量会延续到第 2 个迭代周期，而不是重新开始，所以结果会略有不同）。练习中的 V2 变体都从头训练，同样训练两个迭代周期；
+# * **V2 的第一个迭代周期随课程提供**：V2 从完全按这一方案训练 1 个迭代周期后的权重出发，这些权重由课程用一个已提交的脚本训练得到（`docs/results/05_mobilenet_v2_quick_start.py`；float16，4.6 MB，其 sha256、训练方案和训练记录在 `d2l_utils/start_weights/` 中），然后在这里沿同一条学习率曲线训练第 2 个迭代周期。在 2 核 CPU 上完整训练一次 V2 约需 60 秒，会使本章超出 90 秒的预算；设置 `V2_FROM_SCRATCH = True` 即可在这里训练全部两个迭代周期（此时 Adam 的动量会延续到第 2 个迭代周期，而不是重新开始，所以结果会略有不同；换了批量大小或学习率时，随课程提供的权重会被拒绝，并给出说明）。练习中的 V2 变体都从头训练，同样训练两个迭代周期；
 # * **V2 的第一个卷积步幅为 2**（ImageNet 网络的起始层）：每个特征图的边长减半，乘加运算次数少 4 倍（22M 而不是 88M），参数量不变。在全分辨率下，V2 的乘加运算次数是 V1 的 3 倍，在 CPU 上训练慢 8 倍（第 6.1 节）；
 # * **V2 的残差块（residual block）初始时是恒等映射**：每个带恒等捷径连接的块中，最后一个批量规范化的 γ 初始化为 0 而不是 1（`zero_init_residuals`，即 Goyal et al. 2017 §5.1 的“零 γ”技巧）。网络本身不变；只是一开始，17 个块的 V2 表现得就像一个浅得多的网络。在我们的测量中，以批量大小 32 训练 312 步后，这就是约 36 % 与 45 % 的差别。
 #
@@ -1065,7 +1066,8 @@ for name, make in models.items():
     start = starts[name] = None
     if quick and name == "V2" and not V2_FROM_SCRATCH:
         # epoch 1 of this very recipe, trained by the course (docs/results/05_mobilenet_v2_quick_start.py)
-        start = starts[name] = load_start_weights(nets[name], "mobilenet_v2_quick_epoch1", ctx)
+        start = starts[name] = load_start_weights(nets[name], "mobilenet_v2_quick_epoch1", ctx,
+                                                  expect={"batch_size": batch_size, "learning_rate": lr})
         print(f"MobileNet V2 starts from the course's weights after epoch 1 of this recipe: test accuracy "
               f"{start['history']['test_acc'][-1]:.3f} ({start['made_by']}, {start['bytes'] / 1e6:.1f} MB)")
     results[name] = train_mobilenet(nets[name], epochs[name], start=start,

@@ -28,7 +28,7 @@ def test_each_shipped_file_has_its_record_and_stays_small():
 def test_loaded_weights_score_what_their_record_says():
     import mxnet as mx
     net = zero_init_residuals(mobilenet_v2_cifar(stem_stride=2))
-    record = start_weights.load_start_weights(net, NAME, mx.cpu())
+    record = start_weights.load_start_weights(net, NAME, mx.cpu(), expect={"batch_size": 64, "learning_rate": 6e-3})
     _, test_iter = d2l.load_cifar10(100, source="sample")
     acc = d2l.evaluate_accuracy(net, test_iter, mx.cpu())
     recorded = record["history"]["test_acc"][-1]
@@ -45,6 +45,11 @@ def test_a_damaged_copy_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(start_weights, "FOLDER", tmp_path)
     with pytest.raises(start_weights.StartWeightsCorrupted, match="does not match the sha256"):
         start_weights.load_start_weights(mobilenet_v2_cifar(stem_stride=2), NAME)
+
+
+def test_another_recipe_is_told_to_train_from_scratch():
+    with pytest.raises(start_weights.StartWeightsMismatch, match=r"learning_rate 0.01 \(shipped: 0.006\).*V2_FROM_SCRATCH"):
+        start_weights.load_start_weights(mobilenet_v2_cifar(stem_stride=2), NAME, expect={"learning_rate": 0.01})
 
 
 def test_continued_history_follows_the_start_epochs():
