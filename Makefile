@@ -65,11 +65,12 @@ notebooks: venv
 	$(VPY) tools/editions.py build
 
 # Two pytest-xdist workers, a test file (a whole notebook) at a time each, one OpenMP thread each
-# on two cores (conftest.py): the course's 900 tests finish about a third sooner than in one
-# process. TEST_WORKERS=1 runs them in one process.
+# on two cores; the files that start ps-lite clusters run in one worker, one after another
+# (conftest.py). The course's 900 tests finish about a third sooner than in one process
+# (docs/speed.md); TEST_WORKERS=1 runs them in one process.
 TEST_WORKERS ?= 2
 test: venv
-	$(VPY) -m pytest $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+	$(VPY) -m pytest $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 # Grade your exercises: `make check` (every chapter) or `make check CHAPTER=03` (EDITION=zh: the
 # Chinese chapters, answered in Chinese). A wrong answer

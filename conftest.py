@@ -29,6 +29,27 @@ if "PYTEST_XDIST_WORKER_COUNT" in os.environ:
 
 ROOT = Path(__file__).resolve().parent
 
+# Files that start ps-lite clusters on this machine's loopback (chapter 07 in both editions,
+# tests/test_distributed.py) run one after another in one worker: in one `make test` run a
+# chapter-07 server aborted (SIGABRT) while the other worker ran other tests beside it; two
+# side-by-side retries passed and the cause was not found, so clusters never overlap now.
+CLUSTER_FILES = {"07_distributed_training.ipynb", "test_distributed.py"}
+
+
+@pytest.hookimpl(tryfirst=True)   # before pytest-xdist reads the marks
+def pytest_collection_modifyitems(config, items):
+    """`make test`'s scheduling (--dist loadgroup): a test file or notebook is one unit of work
+    (a notebook's cells run in order in one kernel), and the cluster files form one unit."""
+    if not getattr(config.option, "loadgroup", False):      # what pytest-xdist tells its workers
+        return
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(work_unit(Path(str(item.fspath)))))
+
+
+def work_unit(path):
+    """The xdist group of a test file or notebook: itself, or the one group of the cluster files."""
+    return "ps-lite clusters" if path.name in CLUSTER_FILES else str(path.resolve().relative_to(ROOT))
+
 from tools import notebook as notebook_tool, output_figures  # noqa: E402  (pytest puts this folder on sys.path)
 
 _SKIPPED = []

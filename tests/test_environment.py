@@ -67,6 +67,21 @@ def test_test_workers_share_the_cores_out():
     assert _test_worker_threads(D2L_TEST_THREADS="3") == "3"
 
 
+def test_make_test_keeps_notebooks_whole_and_clusters_apart():
+    import importlib.util     # the course's conftest.py (tests/ has its own)
+    spec = importlib.util.spec_from_file_location("course_conftest", ROOT / "conftest.py")
+    conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conftest)
+    assert "--dist loadgroup" in (ROOT / "Makefile").read_text()
+    units = {p: conftest.work_unit(ROOT / p) for p in ("chapters/03_resnet.ipynb", "chapters_zh/03_resnet.ipynb",
+                                                       "chapters/07_distributed_training.ipynb",
+                                                       "chapters_zh/07_distributed_training.ipynb",
+                                                       "tests/test_distributed.py", "tests/test_data.py")}
+    assert units["chapters/03_resnet.ipynb"] != units["chapters_zh/03_resnet.ipynb"]
+    assert len({units[p] for p in units if "07" in p or "distributed" in p}) == 1
+    assert units["tests/test_data.py"] == "tests/test_data.py"
+
+
 def test_unknown_mode_is_refused(monkeypatch):
     import d2l_utils as d2l
     monkeypatch.setenv("D2L_MODE", "fast")
