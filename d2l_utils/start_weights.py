@@ -9,9 +9,10 @@ the chapter over its 90 s. Each entry is two files in ``d2l_utils/start_weights/
 * ``NAME.json``: the record: sha256 of the .params file, the script and command that made it,
   the recipe, the software, and the history of the epochs the weights hold (d2l.train's keys).
 """
-import hashlib
 import json
 from pathlib import Path
+
+from .data.paths import sha256_of_file
 
 FOLDER = Path(__file__).resolve().parent / "start_weights"
 
@@ -22,10 +23,6 @@ class StartWeightsCorrupted(RuntimeError):
 
 class StartWeightsMismatch(ValueError):
     """The shipped weights were trained with another recipe than the one asked for."""
-
-
-def _sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def load_start_weights(net, name, ctx=None, expect=None):
@@ -43,7 +40,7 @@ def load_start_weights(net, name, ctx=None, expect=None):
             f"随课程提供的权重 {name} 是用另一个方案训练的，与你的不同：{text}。"
             "请改为从头训练（第 05 章中：V2_FROM_SCRATCH = True）。"))
     path = FOLDER / f"{name}.params"
-    if _sha256(path) != record["sha256"]:
+    if sha256_of_file(path) != record["sha256"]:
         raise StartWeightsCorrupted(
             f"{path} does not match the sha256 in {name}.json (a damaged or edited copy); "
             f"restore it with `git checkout -- {path.relative_to(FOLDER.parent.parent)}`.")
@@ -58,7 +55,7 @@ def save_start_weights(net, name, record):
     path = FOLDER / f"{name}.params"
     nd.save(str(path), {key: p.data().astype("float16")
                         for key, p in net._collect_params_with_prefix().items()})
-    record = {**record, "file": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}
+    record = {**record, "file": path.name, "bytes": path.stat().st_size, "sha256": sha256_of_file(path)}
     (FOLDER / f"{name}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
     return record
 

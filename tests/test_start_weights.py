@@ -7,6 +7,7 @@ import pytest
 
 import d2l_utils as d2l
 from d2l_utils import start_weights
+from d2l_utils.data.paths import sha256_of_file
 from d2l_utils.models.mobilenet_v2 import mobilenet_v2_cifar, zero_init_residuals
 
 ROOT = start_weights.FOLDER.parent.parent
@@ -18,7 +19,7 @@ def test_each_shipped_file_has_its_record_and_stays_small():
     assert params, "chapter 05 needs its start weights"
     for path in params:
         record = json.loads(path.with_suffix(".json").read_text())
-        assert record["sha256"] == start_weights._sha256(path) and record["bytes"] == path.stat().st_size
+        assert record["sha256"] == sha256_of_file(path) and record["bytes"] == path.stat().st_size
         assert path.stat().st_size < 12e6, f"{path.name}: no shipped file over 12 MB"
         assert (ROOT / record["made_by"]).is_file(), "the script that made it is committed"
     total = sum(p.stat().st_size for p in start_weights.FOLDER.iterdir())
