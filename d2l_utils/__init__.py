@@ -3,7 +3,7 @@
 Importing it first sets up the process for MXNet (numpy check, OpenMP threads), so
 every chapter starts with ``import d2l_utils as d2l``.
 """
-from .runtime import EnvironmentProblem, check_numpy, configure_threads
+from .runtime import EnvironmentProblem, check_numpy, configure_threads, keep_openmp_off_the_main_thread
 from .kernel import check_course_kernel
 
 check_course_kernel()   # another Jupyter's kernel: say which one to pick, before numpy/MXNet fail
@@ -28,5 +28,6 @@ from .inputs import InputMismatch, check_input, explain_model_calls  # noqa: E40
 from .speed import measure_training_throughput, compare_hybridize  # noqa: E402
 
 explain_model_calls()  # a model given the wrong input says so in plain words
+keep_openmp_off_the_main_thread()   # MXNet is loaded now; see runtime.py
 
 __version__ = "0.1.0"

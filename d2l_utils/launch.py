@@ -35,17 +35,27 @@ PR_SET_PDEATHSIG = 1
 # What servers and the scheduler run. Plain ``import mxnet`` would start the server in the
 # middle of MXNet's own import, and the server could then not unpickle an optimizer class of
 # the course's (d2l_utils.distributed's, for dist_async): import everything as a "worker"
-# first, then start the server role.
+# first, then start the server role. Once ``run()`` returns, ps-lite has finalized (every node
+# has left the cluster) and the process leaves at once with ``os._exit``: MXNet's teardown at
+# interpreter exit (engine threads, static destructors) can abort with SIGABRT when it races
+# (apache/mxnet#1903, #1326): the likely cause of the SIGABRT that twice ended a server of
+# chapter 07 under load, at about the moment its job was done.
 SERVER_BOOT = """
 import os
 role = os.environ.get("DMLC_ROLE", "server")
 os.environ["DMLC_ROLE"] = "worker"
 import d2l_utils.distributed
 os.environ["DMLC_ROLE"] = role
-from mxnet.kvstore import kvstore_server
-kvstore_server._init_kvstore_server_module()
+import sys
+from mxnet.kvstore import create
+from mxnet.kvstore.kvstore_server import KVStoreServer
+KVStoreServer(create("dist")).run()   # returns after ps::Finalize: every node has left
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(0)
 """
 SHUTDOWN_GRACE_S = 10.0   # servers and scheduler get this long to exit after the workers
+FAILURE_TAIL_LINES = 15   # how much of a dead process's output its ClusterError quotes
 
 
 class ClusterError(RuntimeError):
@@ -166,8 +176,11 @@ class Job:
             self.result.returncodes[name] = code
             if code != 0:
                 how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
-                self._fail(f"{name} (pid {proc.pid}) {how} after {elapsed:.1f} s; "
-                           "ending the job: the other processes were killed.")
+                workers = [n for n in self.procs if n.startswith("worker")]
+                when = " (every worker had finished)" if name not in workers and \
+                    all(self.result.returncodes.get(n) == 0 for n in workers) else ""
+                self._fail(f"{name} (pid {proc.pid}) {how} after {elapsed:.1f} s{when}; "
+                           "ending the job: the other processes were killed.", dead=name)
         workers = [n for n in self.procs if n.startswith("worker")]
         if all(n in self.result.returncodes for n in workers):
             self.done_at = self.done_at or time.time()
@@ -181,8 +194,13 @@ class Job:
                        f"was killed (still running: {running}).")
         return False
 
-    def _fail(self, message):
+    def _fail(self, message, dead=None):
         self.close()
+        said = self.result.output(dead)[-FAILURE_TAIL_LINES:] if dead else []
+        if said:   # the dead process's own last words (an MXNet check, a traceback)
+            message += f"\nIts last {len(said)} lines of output:\n" + "\n".join("    " + t for t in said)
+        elif dead:
+            message += "\nIt printed nothing."
         err = ClusterError(f"{self.name + ': ' if self.name else ''}{message}")
         err.result = self.result   # what every process printed, for the post-mortem
         raise err

@@ -41,3 +41,24 @@ def configure_threads():
             warnings.warn("mxnet was imported before d2l_utils, so it keeps its default of half "
                           "the cores. Import d2l_utils first (or restart the kernel) for full speed.")
     return int(os.environ["OMP_NUM_THREADS"])
+
+
+def keep_openmp_off_the_main_thread():
+    """One OpenMP thread for the Python thread; MXNet's engine threads keep every core.
+
+    MXNet runs its operators in engine threads, each with its own OpenMP team. A few things
+    run in the calling thread, e.g. ``asnumpy()`` of a convolution's output converts oneDNN's
+    blocked layout there, in parallel, and that leaves the main thread with an OpenMP team of
+    its own. From then on libgomp manages more threads than there are cores and throttles
+    every team's spin-wait to 1,000 turns: idle threads sleep at once, as with
+    OMP_WAIT_POLICY=PASSIVE, and training in that process ran about 2x slower (chapter 03's
+    MNIST nets: 5.9 s instead of 3.0 s per run, after one ``conv(x).asnumpy()``; docs/speed.md).
+    With one thread the main thread never starts a team. Call after MXNet is imported (it reads
+    the thread count once, in this thread, for its engine). Returns whether it took effect."""
+    import ctypes
+    try:
+        gomp = ctypes.CDLL("libgomp.so.1")   # the copy libmxnet.so already loaded
+    except OSError:                          # another OpenMP runtime: nothing to do
+        return False
+    gomp.omp_set_num_threads(1)
+    return True

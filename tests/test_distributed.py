@@ -142,6 +142,8 @@ def test_a_dead_worker_ends_the_job_quickly_and_leaves_nothing(tmp_path):
     stopped = time.time()
     assert stopped - start < TIME_LIMIT_S
     assert "the other processes were killed" in str(err.value)
+    assert "lines of output:" in str(err.value) and "dying at" in str(err.value), \
+        "the error quotes the dead process's last words"
     died = [float(text.split()[-1]) for _, text in err.value.result.lines if text.startswith("dying at")]
     assert len(died) == 1 and stopped - died[0] < 5, f"the job took {stopped - died[0]:.1f} s to stop"
 

@@ -52,6 +52,35 @@ def test_threads_respect_the_users_choice():
     assert _threads({"OMP_NUM_THREADS": "1"}) == ["1", "1"]
 
 
+OPENMP_TEAMS = """
+import os, sys, ctypes
+import d2l_utils as d2l
+if sys.argv[1] == "without":   # undo d2l_utils' setting, as if it were not there
+    ctypes.CDLL("libgomp.so.1").omp_set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+from mxnet import nd
+from mxnet.gluon import nn
+conv = nn.Conv2D(8, 3, padding=1, in_channels=3)
+conv.initialize()
+conv(nd.ones((16, 3, 10, 10))).wait_to_read()     # runs in MXNet's engine threads
+before = len(os.listdir("/proc/self/task"))
+conv(nd.ones((16, 3, 10, 10))).asnumpy()          # oneDNN's layout converted in this thread
+print(len(os.listdir("/proc/self/task")) - before)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists() or (os.cpu_count() or 1) < 2,
+                    reason="counts threads in /proc; needs two cores")
+def test_the_main_thread_starts_no_openmp_team():
+    """An OpenMP team in the Python thread makes libgomp throttle every team's spin-wait
+    (more threads than cores) and halved the speed of chapter 03's training (runtime.py)."""
+    def new_threads(how):
+        env = dict(os.environ, OMP_NUM_THREADS=str(os.cpu_count()))
+        return int(subprocess.run([sys.executable, "-c", OPENMP_TEAMS, how], cwd=ROOT, env=env,
+                                  capture_output=True, text=True, check=True, timeout=120).stdout.split()[-1])
+    assert new_threads("with") == 0
+    assert new_threads("without") > 0, "the check no longer sees the team it guards against"
+
+
 def _test_worker_threads(**env_extra):
     """OMP_NUM_THREADS in a pytest-xdist worker of `make test` (conftest.py sets it), two workers."""
     env = {k: v for k, v in os.environ.items() if k != "D2L_TEST_THREADS"}
