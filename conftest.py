@@ -30,9 +30,10 @@ if "PYTEST_XDIST_WORKER_COUNT" in os.environ:
 ROOT = Path(__file__).resolve().parent
 
 # Files that start ps-lite clusters on this machine's loopback (chapter 07 in both editions,
-# tests/test_distributed.py) run one after another in one worker: in one `make test` run a
-# chapter-07 server aborted (SIGABRT) while the other worker ran other tests beside it; two
-# side-by-side retries passed and the cause was not found, so clusters never overlap now.
+# tests/test_distributed.py) run one after another in one worker: each cluster is 4-12
+# processes that already share the cores, and chapter 07's timings are cleaner without another
+# cluster beside them. (A server that aborted at the end of its job, twice, with a neighbour
+# running, led here; servers now skip MXNet's exit-time teardown, d2l_utils/launch.py.)
 CLUSTER_FILES = {"07_distributed_training.ipynb", "test_distributed.py"}
 
 

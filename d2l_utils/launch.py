@@ -13,7 +13,10 @@ may differ; the worker prints ``kv.rank`` itself when it matters). The job ends
 
 * when every worker has exited 0 (the servers and the scheduler then exit by themselves),
 * when any process dies or exits non-zero: the others are killed at once, since in
-  ``dist_sync`` the survivors would wait for the dead one's gradients forever,
+  ``dist_sync`` the survivors would wait for the dead one's gradients forever (when a server
+  or the scheduler dies, the workers get ``SHUTDOWN_GRACE_S`` to finish by themselves: if all
+  exit 0, their results are complete and the job succeeds, saying so on stderr and in
+  ``JobResult.late_failures``; otherwise the job ends as above),
 * at the time limit.
 
 No process is left behind in any of these cases. On real hosts the same variables are set
@@ -67,6 +70,7 @@ class ClusterError(RuntimeError):
 class JobResult:
     returncodes: dict                      # "worker 0" -> exit code
     lines: list = field(default_factory=list)   # (name, text) in arrival order
+    late_failures: list = field(default_factory=list)   # servers/scheduler that died after the workers
     wall_s: float = 0.0
 
     def output(self, name):
@@ -130,6 +134,8 @@ class Job:
                         OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"), **(env or {}))
         self.procs, self.sink, self.pumps = {}, queue.Queue(), []
         self.result, self.start_time, self.done_at = JobResult(returncodes={}), None, None
+        self._late = []   # servers/scheduler that died after the workers: their last words at close()
+        self._dead_servers = []   # (name, message, when) of a server/scheduler dead while workers ran
 
     def start(self):
         port = free_port()
@@ -169,19 +175,36 @@ class Job:
         """Take the output so far and check every process; True when the job is over."""
         self._take(timeout)
         elapsed = time.time() - self.start_time
-        for name, proc in self.procs.items():
-            code = proc.poll()
+        codes = {name: proc.poll() for name, proc in self.procs.items()}   # one look at all
+        workers = [n for n in self.procs if n.startswith("worker")]
+        workers_done = all(codes[n] == 0 for n in workers)
+        for name, code in codes.items():
             if code is None or name in self.result.returncodes:
                 continue
             self.result.returncodes[name] = code
-            if code != 0:
-                how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
-                workers = [n for n in self.procs if n.startswith("worker")]
-                when = " (every worker had finished)" if name not in workers and \
-                    all(self.result.returncodes.get(n) == 0 for n in workers) else ""
-                self._fail(f"{name} (pid {proc.pid}) {how} after {elapsed:.1f} s{when}; "
-                           "ending the job: the other processes were killed.", dead=name)
-        workers = [n for n in self.procs if n.startswith("worker")]
+            if code == 0:
+                continue
+            how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+            message = f"{name} (pid {self.procs[name].pid}) {how} after {elapsed:.1f} s"
+            if name in workers:
+                self._fail(message + "; ending the job: the other processes were killed.", dead=name)
+            # A server or the scheduler. In dist_sync the workers would now wait forever, unless
+            # they were already past ps-lite's last barrier (MXNet's teardown can abort a server
+            # then, launch.py's SERVER_BOOT): they get SHUTDOWN_GRACE_S to finish by themselves.
+            self._dead_servers.append((name, message, time.time()))
+        if self._dead_servers:
+            if workers_done:   # they saved their results and left the cluster: not fatal
+                for name, message, _ in self._dead_servers:
+                    note = f"{message}, as the workers finished; the workers' results are complete."
+                    self.result.late_failures.append(note)
+                    self.result.lines.append(("launcher", note))
+                    self._late.append(name)
+                    print(f"launch: {self.name + ': ' if self.name else ''}{note}", file=sys.stderr, flush=True)
+                self._dead_servers = []
+            elif time.time() - self._dead_servers[0][2] > SHUTDOWN_GRACE_S or \
+                    any(codes[n] not in (None, 0) for n in workers):
+                name, message, _ = self._dead_servers[0]
+                self._fail(message + "; ending the job: the other processes were killed.", dead=name)
         if all(n in self.result.returncodes for n in workers):
             self.done_at = self.done_at or time.time()
             if len(self.result.returncodes) == len(self.procs) or \
@@ -214,6 +237,11 @@ class Job:
             pump.join(timeout=2)   # the last lines of a process still in its pipe
         while self._take(0):
             pass
+        for name in self._late:
+            said = self.result.output(name)[-FAILURE_TAIL_LINES:]
+            print(f"launch: {name}'s last lines: " + ("\n" + "\n".join("    " + t for t in said) if said
+                                                       else "none"), file=sys.stderr, flush=True)
+        self._late = []
         if self.start_time is not None:
             self.result.wall_s = time.time() - self.start_time
 

@@ -4,6 +4,7 @@
 Every cluster runs under a time limit, and every test checks that no process of its job is
 left (each job's processes carry a unique D2L_TEST_JOB variable)."""
 import json
+import signal
 import sys
 import time
 import uuid
@@ -17,6 +18,7 @@ import numpy as np
 from mxnet import nd
 
 from d2l_utils import distributed, dist_worker
+from d2l_utils import launch
 from d2l_utils.launch import ClusterError, launch_local
 
 REPO = Path(__file__).resolve().parents[1]
@@ -146,6 +148,31 @@ def test_a_dead_worker_ends_the_job_quickly_and_leaves_nothing(tmp_path):
         "the error quotes the dead process's last words"
     died = [float(text.split()[-1]) for _, text in err.value.result.lines if text.startswith("dying at")]
     assert len(died) == 1 and stopped - died[0] < 5, f"the job took {stopped - died[0]:.1f} s to stop"
+
+
+ABORT_LATER = "import os, signal, time; time.sleep({}); os.kill(os.getpid(), signal.SIGABRT)"
+
+
+@pytest.mark.parametrize("worker_s,server_s", [(0, 3), (3, 1)], ids=["after", "as they finish"])
+def test_a_server_dying_after_or_as_the_workers_finish_is_said_but_ends_nothing(worker_s, server_s, capsys):
+    """MXNet's teardown can abort a server once its work is done (launch.py); when every worker
+    then exits 0 by itself, its results are complete: the job succeeds and says what happened."""
+    result = launch_local([sys.executable, "-c", f"import time; time.sleep({worker_s})"], 2, 1,
+                          time_limit=30, echo=False,
+                          server_command=[sys.executable, "-c", ABORT_LATER.format(server_s)])
+    assert result.returncodes["server 0"] == result.returncodes["scheduler"] == -signal.SIGABRT
+    assert {result.returncodes[f"worker {i}"] for i in (0, 1)} == {0}
+    assert len(result.late_failures) == 2 and "the workers' results are complete" in result.late_failures[0]
+    assert "killed by signal 6" in capsys.readouterr().err
+
+
+def test_a_server_dying_while_workers_run_ends_the_job():
+    """The workers would wait forever in dist_sync: after SHUTDOWN_GRACE_S they are killed."""
+    start = time.time()
+    with pytest.raises(ClusterError, match=r"(server 0|scheduler) \(pid \d+\) was killed by signal 6"):
+        launch_local([sys.executable, "-c", "import time; time.sleep(60)"], 2, 1, time_limit=50,
+                     echo=False, server_command=[sys.executable, "-c", ABORT_LATER.format(1)])
+    assert time.time() - start < 1 + launch.SHUTDOWN_GRACE_S + 5
 
 
 def test_time_limit_ends_a_job_that_hangs():

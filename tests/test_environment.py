@@ -53,18 +53,25 @@ def test_threads_respect_the_users_choice():
 
 
 OPENMP_TEAMS = """
-import os, sys, ctypes
+import os, ctypes
 import d2l_utils as d2l
-if sys.argv[1] == "without":   # undo d2l_utils' setting, as if it were not there
-    ctypes.CDLL("libgomp.so.1").omp_set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 from mxnet import nd
 from mxnet.gluon import nn
 conv = nn.Conv2D(8, 3, padding=1, in_channels=3)
 conv.initialize()
-conv(nd.ones((16, 3, 10, 10))).wait_to_read()     # runs in MXNet's engine threads
-before = len(os.listdir("/proc/self/task"))
-conv(nd.ones((16, 3, 10, 10))).asnumpy()          # oneDNN's layout converted in this thread
-print(len(os.listdir("/proc/self/task")) - before)
+x = nd.ones((16, 3, 10, 10))
+conv(x).wait_to_read()              # runs in MXNet's engine threads
+
+
+def new_threads():                  # oneDNN's layout converted in this thread
+    before = len(os.listdir("/proc/self/task"))
+    conv(x).asnumpy()
+    return len(os.listdir("/proc/self/task")) - before
+
+
+with_d2l = new_threads()
+ctypes.CDLL("libgomp.so.1").omp_set_num_threads(os.cpu_count())   # undo d2l_utils' setting
+print(with_d2l, new_threads())
 """
 
 
@@ -73,12 +80,12 @@ print(len(os.listdir("/proc/self/task")) - before)
 def test_the_main_thread_starts_no_openmp_team():
     """An OpenMP team in the Python thread makes libgomp throttle every team's spin-wait
     (more threads than cores) and halved the speed of chapter 03's training (runtime.py)."""
-    def new_threads(how):
-        env = dict(os.environ, OMP_NUM_THREADS=str(os.cpu_count()))
-        return int(subprocess.run([sys.executable, "-c", OPENMP_TEAMS, how], cwd=ROOT, env=env,
-                                  capture_output=True, text=True, check=True, timeout=120).stdout.split()[-1])
-    assert new_threads("with") == 0
-    assert new_threads("without") > 0, "the check no longer sees the team it guards against"
+    env = dict(os.environ, OMP_NUM_THREADS=str(os.cpu_count()))
+    out = subprocess.run([sys.executable, "-c", OPENMP_TEAMS], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True, timeout=120).stdout.split()
+    with_d2l, without = int(out[-2]), int(out[-1])
+    assert with_d2l == 0, f"asnumpy() in the Python thread started {with_d2l} OpenMP threads"
+    assert without > 0, "the check no longer sees the team it guards against"
 
 
 def _test_worker_threads(**env_extra):
