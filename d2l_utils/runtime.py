@@ -53,9 +53,13 @@ def keep_openmp_off_the_main_thread():
     every team's spin-wait to 1,000 turns: idle threads sleep at once, as with
     OMP_WAIT_POLICY=PASSIVE, and training in that process ran about 2x slower (chapter 03's
     MNIST nets: 5.9 s instead of 3.0 s per run, after one ``conv(x).asnumpy()``; docs/speed.md).
-    With one thread the main thread never starts a team. Call after MXNet is imported (it reads
-    the thread count once, in this thread, for its engine). Returns whether it took effect."""
+    With one thread the main thread never starts a team. Called after MXNet is imported: so
+    called, the engine threads were measured at their full two-thread speed. Not done with
+    MXNET_ENGINE_TYPE=NaiveEngine, which runs every operator in the calling thread. Returns
+    whether it took effect."""
     import ctypes
+    if os.environ.get("MXNET_ENGINE_TYPE") == "NaiveEngine":
+        return False
     try:
         gomp = ctypes.CDLL("libgomp.so.1")   # the copy libmxnet.so already loaded
     except OSError:                          # another OpenMP runtime: nothing to do
