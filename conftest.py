@@ -30,21 +30,27 @@ if "PYTEST_XDIST_WORKER_COUNT" in os.environ:
 ROOT = Path(__file__).resolve().parent
 
 # Files that start ps-lite clusters on this machine's loopback (chapter 07 in both editions,
-# tests/test_distributed.py) run one after another in one worker: each cluster is 4-12
-# processes that already share the cores, and chapter 07's timings are cleaner without another
-# cluster beside them. (A server that aborted at the end of its job, twice, with a neighbour
-# running, led here; servers now skip MXNet's exit-time teardown, d2l_utils/launch.py.)
+# tests/test_distributed.py) carry the mark `ps_lite`. `make test` runs them on their own, one
+# after another, before the other files run two at a time: each cluster is 4-12 processes that
+# already share the cores, chapter 07 measures its own timings, and in three of five two-worker
+# runs in which a notebook ran beside them a server of chapter 07 aborted ("Check failed:
+# !stored.is_none(): init 31 first"; never in one process, nor in 70 clusters beside a training
+# script; docs/speed.md). Under --dist loadgroup they also form one group.
 CLUSTER_FILES = {"07_distributed_training.ipynb", "test_distributed.py"}
 
 
-@pytest.hookimpl(tryfirst=True)   # before pytest-xdist reads the marks
+@pytest.hookimpl(tryfirst=True)   # before pytest-xdist reads the marks and -m deselects
 def pytest_collection_modifyitems(config, items):
-    """`make test`'s scheduling (--dist loadgroup): a test file or notebook is one unit of work
-    (a notebook's cells run in order in one kernel), and the cluster files form one unit."""
-    if not getattr(config.option, "loadgroup", False):      # what pytest-xdist tells its workers
-        return
+    """The `ps_lite` mark; and `make test`'s scheduling (--dist loadgroup): a test file or
+    notebook is one unit of work (a notebook's cells run in order in one kernel), and the
+    cluster files form one unit."""
+    loadgroup = getattr(config.option, "loadgroup", False)   # what pytest-xdist tells its workers
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(work_unit(Path(str(item.fspath)))))
+        path = Path(str(item.fspath))
+        if path.name in CLUSTER_FILES:
+            item.add_marker(pytest.mark.ps_lite)
+        if loadgroup:
+            item.add_marker(pytest.mark.xdist_group(work_unit(path)))
 
 
 def work_unit(path):
@@ -61,6 +67,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 def pytest_configure(config):
     """--color=auto means colour on a terminal only, for nbval's messages too (nbval colours
     everything but --color=no, so a log of `make test` would hold raw escape codes)."""
+    config.addinivalue_line("markers", "ps_lite: starts ps-lite clusters on the loopback "
+                            "(make test runs these files on their own)")
     if getattr(config.option, "color", None) == "auto":
         wanted = os.environ.get("PY_COLORS") == "1" or bool(os.environ.get("FORCE_COLOR"))
         if not wanted and (os.environ.get("NO_COLOR") or not sys.stdout.isatty()):

@@ -118,6 +118,17 @@ def test_make_test_keeps_notebooks_whole_and_clusters_apart():
     assert units["tests/test_data.py"] == "tests/test_data.py"
 
 
+def test_make_test_runs_the_cluster_files_on_their_own():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "pytest -m ps_lite" in makefile and '-m "not ps_lite"' in makefile
+    # what `-m ps_lite` selects, notebooks included: exactly the files that start clusters
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "ps_lite"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
+    files = {line.split("::")[0] for line in out.splitlines() if "::" in line}
+    assert files == {"chapters/07_distributed_training.ipynb", "chapters_zh/07_distributed_training.ipynb",
+                     "tests/test_distributed.py"}, out[-2000:]
+
+
 def test_unknown_mode_is_refused(monkeypatch):
     import d2l_utils as d2l
     monkeypatch.setenv("D2L_MODE", "fast")
