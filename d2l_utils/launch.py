@@ -41,8 +41,8 @@ PR_SET_PDEATHSIG = 1
 # first, then start the server role. Once ``run()`` returns, ps-lite has finalized (every node
 # has left the cluster) and the process leaves at once with ``os._exit``: MXNet's teardown at
 # interpreter exit (engine threads, static destructors) can abort with SIGABRT when it races
-# (apache/mxnet#1903, #1326): the likely cause of the SIGABRT that twice ended a server of
-# chapter 07 under load, at about the moment its job was done.
+# (apache/mxnet#1903, #1326). (The SIGABRT that ended a server of chapter 07 under load was
+# something else, a pull of a key with no value yet: docs/speed.md.)
 SERVER_BOOT = """
 import os
 role = os.environ.get("DMLC_ROLE", "server")
@@ -190,7 +190,7 @@ class Job:
                 self._fail(message + "; ending the job: the other processes were killed.", dead=name)
             # A server or the scheduler. In dist_sync the workers would now wait forever, unless
             # they were already past ps-lite's last barrier (MXNet's teardown can abort a server
-            # then, launch.py's SERVER_BOOT): they get SHUTDOWN_GRACE_S to finish by themselves.
+            # then, SERVER_BOOT above): they get SHUTDOWN_GRACE_S to finish by themselves.
             self._dead_servers.append((name, message, time.time()))
         if self._dead_servers:
             if workers_done:   # they saved their results and left the cluster: not fatal
