@@ -1,4 +1,4 @@
-"""A local parameter-server cluster on 127.0.0.1: one scheduler, M servers, N workers.
+"""A local parameter-server cluster on the loopback: one scheduler, M servers, N workers.
 
 MXNet's ``tools/launch.py`` needs dmlc-core's tracker (``dmlc_tracker``), which the pip
 wheel does not ship and which is not on the package index (checked for mxnet==1.9.1), so
@@ -19,12 +19,18 @@ may differ; the worker prints ``kv.rank`` itself when it matters). The job ends
   ``JobResult.late_failures``; otherwise the job ends as above),
 * at the time limit.
 
+Each job has a loopback address of its own (``127.x.y.z``, at random; 127.0.0.1 where the
+system answers on no other, as macOS): ps-lite has no notion of a job, so a process that
+reached another job's port would be taken in as one of its own, and jobs that run side by side
+(chapter 07) or one after another cannot reach each other this way.
+
 No process is left behind in any of these cases. On real hosts the same variables are set
 by hand or by a cluster manager (see :func:`dmlc_env` and chapter 07)."""
 import argparse
 import ctypes
 import os
 import queue
+import random
 import signal
 import socket
 import subprocess
@@ -76,6 +82,18 @@ class JobResult:
     def output(self, name):
         """Everything process ``name`` (e.g. ``"worker 1"``) printed."""
         return [text for who, text in self.lines if who == name]
+
+
+def loopback_address(rng=None):
+    """A random address of this machine's loopback, ``127.x.y.z`` (Linux answers on all of
+    127/8), or ``127.0.0.1`` where it cannot be bound."""
+    rng = rng or random.SystemRandom()
+    host = f"127.{rng.randrange(1, 255)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+    try:
+        free_port(host)
+    except OSError:
+        return "127.0.0.1"
+    return host
 
 
 def free_port(host="127.0.0.1"):
@@ -133,20 +151,22 @@ class Job:
         self.env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED="1",
                         OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"), **(env or {}))
         self.procs, self.sink, self.pumps = {}, queue.Queue(), []
+        self.host = None   # the job's own loopback address, chosen by start()
         self.result, self.start_time, self.done_at = JobResult(returncodes={}), None, None
         self._late = []   # servers/scheduler that died after the workers: their last words at close()
         self._dead_servers = []   # (name, message, when) of a server/scheduler dead while workers ran
 
     def start(self):
-        port = free_port()
+        self.host = loopback_address()
+        port = free_port(self.host)
         plan = [("scheduler", "scheduler", self.server_command)]
         plan += [(f"server {i}", "server", self.server_command) for i in range(self.num_servers)]
         plan += [(f"worker {i}", "worker", self.command) for i in range(self.num_workers)]
         self.start_time = time.time()
         try:
             for name, role, cmd in plan:
-                env = dict(self.env, **dmlc_env(role, "127.0.0.1", port, self.num_workers,
-                                                self.num_servers, node_host="127.0.0.1"))
+                env = dict(self.env, **dmlc_env(role, self.host, port, self.num_workers,
+                                                self.num_servers, node_host=self.host))
                 if role == "worker":
                     env["D2L_LAUNCH_INDEX"] = name.split()[1]
                 proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,

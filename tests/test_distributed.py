@@ -3,6 +3,7 @@
 
 Every cluster runs under a time limit, and every test checks that no process of its job is
 left (each job's processes carry a unique D2L_TEST_JOB variable)."""
+import ipaddress
 import json
 import signal
 import sys
@@ -19,7 +20,7 @@ from mxnet import nd
 
 from d2l_utils import distributed, dist_worker
 from d2l_utils import launch
-from d2l_utils.launch import ClusterError, launch_local
+from d2l_utils.launch import ClusterError, Job, launch_local, run_jobs
 
 REPO = Path(__file__).resolve().parents[1]
 TIME_LIMIT_S = 100   # a job takes ~20 s on a loaded 2-core machine (four MXNet imports)
@@ -175,6 +176,18 @@ def test_a_server_dying_while_workers_run_ends_the_job():
     assert time.time() - start < 1 + launch.SHUTDOWN_GRACE_S + 5
 
 
+def test_every_job_has_a_loopback_address_of_its_own():
+    """ps-lite has no notion of a job: a process that reached another job's port would be taken
+    in as one of its own. Jobs side by side (chapter 07) listen on different addresses."""
+    show = [sys.executable, "-c", "import os; print(os.environ['DMLC_PS_ROOT_URI'], os.environ['DMLC_NODE_HOST'])"]
+    jobs = [Job(show, 2, 1, time_limit=30, echo=False, server_command=show) for _ in range(3)]
+    results = run_jobs(jobs)
+    for job, result in zip(jobs, results):
+        assert ipaddress.ip_address(job.host).is_loopback
+        assert {text for _, text in result.lines} == {f"{job.host} {job.host}"}   # all 4 processes
+    assert len({job.host for job in jobs}) == 3
+
+
 def test_time_limit_ends_a_job_that_hangs():
     job = uuid.uuid4().hex
     start = time.time()
@@ -223,7 +236,6 @@ def test_dist_async_refuses_what_cannot_work():
 def test_cluster_processes_wait_passively_unless_the_user_says(monkeypatch):
     """Several processes on the same cores: spinning OpenMP threads would steal them from a peer
     (d2l_utils/runtime.py leaves a single process libgomp's spin-then-sleep default)."""
-    from d2l_utils.launch import Job
     monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
     assert Job(["true"]).env["OMP_WAIT_POLICY"] == "PASSIVE"
     monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
