@@ -975,8 +975,8 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 # the full 50,000 images: **20 epochs for V1 and 3 for V2**. The recipe is meant for 200 epochs; on the
 # 2-core reference CPU that would take about 3.6 hours for V1 and 27 hours for V2. The post's own
 # recipe (Adam 10⁻³ held constant, batch 128, 10 epochs) is recorded for V1 in
-# `docs/results/05_mobilenet_v1_post_10epochs.log` (the same script, `RECIPE=post`); for V2 it has not
-# been run yet.
+# `docs/results/05_mobilenet_v1_post_10epochs.log` (the same script, `RECIPE=post`); V2's run of it
+# is in `docs/results/05_mobilenet.md`.
 #
 # **Quick mode** has to show learning within well under a minute per network on a laptop CPU. A
 # recipe for 300 steps is not a recipe for 80,000 shortened, so quick mode changes (measured on the
@@ -1010,10 +1010,10 @@ assert ratio[:10].mean() > 2 * ratio[-10:].mean()
 #
 # Everything else (the networks, the test split, the seed) is as in full mode.
 
-# %% [markdown] id="05-112" lang="zh-CN" translates="11e6dc27ed7b"
+# %% [markdown] id="05-112" lang="zh-CN" translates="0e32badc46c6"
 # ## 6. 在 CIFAR-10 上训练
 #
-# **完整模式**重复 `docs/results/05_mobilenet.md` 中记录的运行（脚本为 `docs/results/05_mobilenet_run.py`）：这些网络在 CIFAR-10 上的常用方案，动量 0.9 的 SGD，权重衰减 5·10⁻⁴，学习率 0.1 在实际运行的迭代周期内按余弦降到 0，批量大小 128，原文的增广（对四周填充 4 像素的图像随机裁剪、水平翻转），使用全部 50,000 张图像：**V1 训练 20 个迭代周期，V2 训练 3 个**。这个方案本是为 200 个迭代周期设计的；在 2 核的参考 CPU 上，那将花费 V1 约 3.6 小时、V2 约 27 小时。原文自己的方案（Adam 10⁻³ 恒定学习率，批量大小 128，10 个迭代周期）已为 V1 记录在 `docs/results/05_mobilenet_v1_post_10epochs.log` 中（同一脚本，`RECIPE=post`）；V2 的尚未运行。
+# **完整模式**重复 `docs/results/05_mobilenet.md` 中记录的运行（脚本为 `docs/results/05_mobilenet_run.py`）：这些网络在 CIFAR-10 上的常用方案，动量 0.9 的 SGD，权重衰减 5·10⁻⁴，学习率 0.1 在实际运行的迭代周期内按余弦降到 0，批量大小 128，原文的增广（对四周填充 4 像素的图像随机裁剪、水平翻转），使用全部 50,000 张图像：**V1 训练 20 个迭代周期，V2 训练 3 个**。这个方案本是为 200 个迭代周期设计的；在 2 核的参考 CPU 上，那将花费 V1 约 3.6 小时、V2 约 27 小时。原文自己的方案（Adam 10⁻³ 恒定学习率，批量大小 128，10 个迭代周期）已为 V1 记录在 `docs/results/05_mobilenet_v1_post_10epochs.log` 中（同一脚本，`RECIPE=post`）；V2 用它的运行见 `docs/results/05_mobilenet.md`。
 #
 # **快速模式**必须在笔记本电脑的 CPU 上，每个网络远不到一分钟就显示出学习效果。300 步的方案并不是把 80,000 步的方案缩短而已，所以快速模式做了以下改动（在随附样本上测得：5,000 张训练图像和 500 张测试图像，CIFAR-10 的 JPEG 副本）：
 #

@@ -26,7 +26,7 @@
 #
 # 1. why synchronous data parallelism with the same global batch gives *the same model* as one device;
 # 2. several devices in one process (`split_and_load`, kvstore `device` vs `local`);
-# 3. several processes: scheduler, servers and workers on 127.0.0.1, each worker reading its own
+# 3. several processes: scheduler, servers and workers on this machine's loopback, each worker reading its own
 #    shard; `dist_sync` against `dist_async`; what happens when a worker dies;
 # 4. what it costs: bytes per step for every chapter model, a measured compute/communicate
 #    split, and a *model* (stated as such) of scaling to 64 workers, compared with published
@@ -35,7 +35,7 @@
 # On a CPU-only machine `mx.cpu(0)` and `mx.cpu(1)` are two *contexts* on the same cores: the
 # arithmetic of data parallelism is exactly the one of two GPUs, the speed is not.
 
-# %% [markdown] id="07-001" lang="zh-CN" translates="2ad52fbd6c6d"
+# %% [markdown] id="07-001" lang="zh-CN" translates="0d068ea6e8d6"
 # # 第 07 章 · 多设备与多机训练：kvstore 与参数服务器
 #
 # 要训练本课程模型的 ImageNet 规模版本，或者跑完整的 MobileNet V2 训练方案，一块 GPU 是不够的。下一步是**数据并行**（data parallelism）：每个设备（或机器）持有一份模型副本，读取每个批量中属于自己的那一部分，在每次更新之前把各处的梯度加起来。MXNet 的 pip wheel 自带了这套机制：**kvstore**（键值存储，key-value store；`local`，以及用于单机多设备的 `device`）和**参数服务器**（parameter server；即 ps-lite，跨进程、跨机器的 `dist_sync`、`dist_async`、`dist_device_sync`）。
@@ -44,7 +44,7 @@
 #
 # 1. 为什么在全局批量（global batch）相同时，同步数据并行（synchronous data parallelism）得到的是与单设备*相同的模型*；
 # 2. 单进程中的多个设备（`split_and_load`，kvstore 的 `device` 与 `local`）；
-# 3. 多个进程：调度器、服务器和工作节点都在 127.0.0.1 上，每个工作节点读取自己的数据分片；`dist_sync` 对比 `dist_async`；一个工作节点挂掉时会发生什么；
+# 3. 多个进程：调度器、服务器和工作节点都在本机的回环地址（loopback）上，每个工作节点读取自己的数据分片；`dist_sync` 对比 `dist_async`；一个工作节点挂掉时会发生什么；
 # 4. 代价是什么：本课程每个模型每步要传输的字节数，实测的计算/通信时间划分，以及一个扩展到 64 个工作节点的*模型*（明确标注为模型），并与已发表的 MXNet/Horovod ResNet-50 运行结果比较。
 #
 # 在只有 CPU 的机器上，`mx.cpu(0)` 和 `mx.cpu(1)` 是同一组 CPU 核上的两个*上下文*（context）：数据并行的算术与两块 GPU 上完全相同，速度则不然。
@@ -253,8 +253,11 @@ for key, value in dmlc_env("worker", "127.0.0.1", 9091, num_workers=2, num_serve
 # We run `d2l_utils/dist_worker.py` (a worker script built on `d2l.train`) on a local cluster of
 # 1 scheduler, 1 server and 2 workers, three jobs side by side: `dist_sync` and `dist_async`
 # training the MLP on MNIST, and a `dist_sync` job that times the parts of a step for the NiN.
+# Each job listens on a loopback address of its own (`127.x.y.z`: on Linux all of `127/8` is this
+# machine): ps-lite has no notion of a job, so a process that reached another job's port would
+# be taken in as one of its nodes.
 
-# %% [markdown] id="07-017" lang="zh-CN" translates="d9b3749d859d"
+# %% [markdown] id="07-017" lang="zh-CN" translates="091875cd5e8f"
 # **在真实的多台主机上**，同样的变量由手工设置（或由 SLURM、Kubernetes 等设置）。假设调度器在 `10.0.0.1` 上，有两个服务器和两个工作节点，则在每台主机上运行下面的命令（那里同样用 `pip install -e .` 安装了本课程，`DMLC_NODE_HOST` 设为该主机自己的地址）：
 #
 # ```bash
@@ -277,6 +280,7 @@ for key, value in dmlc_env("worker", "127.0.0.1", 9091, num_workers=2, num_serve
 # * 只有 0 号进程负责打印、绘图和写检查点（checkpoint）；每个进程有自己的随机数流。
 #
 # 我们在一个由 1 个调度器、1 个服务器和 2 个工作节点组成的本地集群上运行 `d2l_utils/dist_worker.py`（一个基于 `d2l.train` 的工作节点脚本），三个作业同时进行：分别用 `dist_sync` 和 `dist_async` 在 MNIST 上训练 MLP，以及一个为 NiN 一步中各部分计时的 `dist_sync` 作业。
+# 每个作业监听自己的一个回环地址（`127.x.y.z`：在 Linux 上整个 `127/8` 都指向本机）：ps-lite 没有“作业”的概念，一个连到别的作业端口上的进程会被当作那个作业的节点接纳。
 
 # %% id="07-018"
 epochs = 2 if quick else 10
@@ -655,7 +659,7 @@ ch07.check_network_for_16_workers(gbit_s)
 # ## 结语：本次运行实测了什么
 
 # %% id="07-050"
-print(f"dist_sync (2 workers + 1 server on 127.0.0.1) vs one process, same global batch: "
+print(f"dist_sync (2 workers + 1 server on the loopback) vs one process, same global batch: "
       f"max |weight difference| {sync_diff:.1e} after {epochs} epochs")
 print("test accuracy: " + ", ".join(f"{name} {a:.4f}" for name, a in acc.items()))
 print(f"NiN step on 2 loopback workers: compute {1000 * split['compute_s']:.0f} ms, "
