@@ -30,12 +30,12 @@ if "PYTEST_XDIST_WORKER_COUNT" in os.environ:
 ROOT = Path(__file__).resolve().parent
 
 # Files that start ps-lite clusters on this machine's loopback (chapter 07 in both editions,
-# tests/test_distributed.py) carry the mark `ps_lite`. `make test` runs them on their own, one
-# after another, before the other files run two at a time: each cluster is 4-12 processes that
-# already share the cores, chapter 07 measures its own timings, and in three of five two-worker
-# runs in which a notebook ran beside them a server of chapter 07 aborted ("Check failed:
-# !stored.is_none(): init 31 first"; never in one process, nor in 70 clusters beside a training
-# script; docs/speed.md). Under --dist loadgroup they also form one group.
+# tests/test_distributed.py) carry the mark `ps_lite`. `make test` runs them first, on their own,
+# one after another, then the other files two at a time: each cluster is 4-12 processes that
+# already share the cores, and chapter 07 measures its own step times. (Chapter 07's servers
+# aborted in clean runs, beside a notebook and alone; the evidence says a process of one job had
+# reached another job's port: every job now has a loopback address of its own, launch.py.)
+# Under --dist loadgroup they also form one group.
 CLUSTER_FILES = {"07_distributed_training.ipynb", "test_distributed.py"}
 
 

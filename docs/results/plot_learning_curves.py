@@ -25,13 +25,15 @@ RUNS = [  # (title, log or metrics file, what the test accuracy is)
     ("05 MobileNet V1, CIFAR-10 (JPEG)", "05_mobilenet_v1_20epochs.log", "test"),
     ("05 MobileNet V1, the post's Adam recipe, CIFAR-10 (JPEG)", "05_mobilenet_v1_post_10epochs.log", "test"),
     ("05 MobileNet V2, CIFAR-10 (JPEG)", "05_mobilenet_v2_3epochs.log", "test"),
+    ("05 MobileNet V2, the post's Adam recipe, CIFAR-10 (JPEG)", "05_mobilenet_v2_post_10epochs.log", "test"),
     ("06 HybridSN, Indian Pines random", "06_hybridsn_random_metrics.json", "monitor (1,000 test px)"),
 ]
 
 
 def main():
     runs = [(title, read_history(name), kind) for title, name, kind in RUNS if (HERE / name).exists()]
-    fig, axes = plt.subplots(3, 3, figsize=(13, 10), squeeze=False)
+    rows_of_plots = -(-len(runs) // 3)
+    fig, axes = plt.subplots(rows_of_plots, 3, figsize=(13, 10 * rows_of_plots / 3), squeeze=False)
     for ax, (title, rows, kind) in zip(axes.flat, runs):
         ax.plot(rows["epoch"], rows["train_acc"], "o-", label="train acc")
         ax.plot(rows["epoch"], rows["test_acc"], "s-", label=f"{kind} acc")
